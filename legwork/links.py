@@ -1,0 +1,150 @@
+"""Stage 3: resolve every reference between entries and collect backlinks.
+
+References come from front matter (variants, related entries, tip exercises,
+plan items, featured plans) and from `[[slug]]` in bodies. Each one must name
+an existing, published entry of the right type; anything else is an error
+naming the file, the line and the nearest existing slugs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from legwork.errors import ErrorLog
+from legwork.fields import nearest
+from legwork.markdown import MarkdownBodies
+from legwork.model import Entry, Exercise, Guide, Plan, Ref, Tip
+
+TYPE_ORDER = {"exercise": 0, "tip": 1, "plan": 2}
+
+
+@dataclass
+class Links:
+    """The resolved reference graph of a guide."""
+
+    entries: dict[str, Entry]
+    """Slug -> published entry."""
+    backlinks: dict[str, list[Entry]] = field(default_factory=dict)
+    """Slug -> the entries that refer to it, exercises first, then by title."""
+    body_refs: dict[str, list[Ref]] = field(default_factory=dict)
+    """Slug -> the `[[slug]]` references in its body."""
+
+    def get(self, ref: Ref) -> Entry:
+        """The entry a checked reference points at."""
+        return self.entries[ref.slug]
+
+    def all(self, refs: list[Ref]) -> list[Entry]:
+        """The entries of several checked references, without repeats."""
+        seen: dict[str, Entry] = {}
+        for ref in refs:
+            seen.setdefault(ref.slug, self.entries[ref.slug])
+        return list(seen.values())
+
+    def referrers(self, entry: Entry) -> list[Entry]:
+        """What refers to `entry`."""
+        return self.backlinks.get(entry.slug, [])
+
+
+def _order(entry: Entry) -> tuple[int, str, str]:
+    return (TYPE_ORDER[entry.kind_name], entry.title.casefold(), entry.slug)
+
+
+def link(guide: Guide, bodies: MarkdownBodies, drafts: set[str], log: ErrorLog) -> Links:
+    """Check every reference of `guide` and build the backlinks."""
+    links = Links(entries=guide.by_slug())
+    checker = _Checker(links.entries, drafts, log)
+    for ref in guide.config.featured_plans:
+        checker.check(ref, "featured_plans", Plan)
+    referrers: dict[str, set[str]] = {}
+    for entry in guide.entries():
+        body_refs = bodies.references(entry)
+        links.body_refs[entry.slug] = body_refs
+        for label, refs, wanted in _front_matter_refs(entry):
+            for ref in refs:
+                checker.check(ref, label, wanted, source=entry)
+        for ref in body_refs:
+            checker.check(ref, f"[[{ref.slug}]]", None, source=entry)
+        for ref in [*entry.references(), *body_refs]:
+            if ref.slug in links.entries and ref.slug != entry.slug:
+                referrers.setdefault(ref.slug, set()).add(entry.slug)
+    check_variant_loops(guide.exercises, log)
+    links.backlinks = {slug: sorted((links.entries[s] for s in sources), key=_order)
+                       for slug, sources in sorted(referrers.items())}
+    return links
+
+
+def _front_matter_refs(entry: Entry) -> list[tuple[str, list[Ref], type | None]]:
+    refs: list[tuple[str, list[Ref], type | None]] = [("related", entry.related, None)]
+    if isinstance(entry, Exercise):
+        refs += [("easier", entry.easier, Exercise), ("harder", entry.harder, Exercise)]
+    if isinstance(entry, Tip):
+        refs.append(("exercises", entry.exercises, Exercise))
+    if isinstance(entry, Plan):
+        items = [item.exercise for session in entry.sessions for item in session.items]
+        refs.append(("exercise", items, Exercise))
+    return refs
+
+
+class _Checker:
+    def __init__(self, entries: dict[str, Entry], drafts: set[str], log: ErrorLog) -> None:
+        self.entries = entries
+        self.drafts = drafts
+        self.log = log
+
+    def check(self, ref: Ref, label: str, wanted: type | None,
+              source: Entry | None = None) -> None:
+        target = self.entries.get(ref.slug)
+        if ref.slug in self.drafts:
+            problem = (f"'{label}' refers to '{ref.slug}', which is a draft; publish it "
+                       "(remove 'draft: true') or build with --drafts")
+        elif target is None:
+            problem = (f"unknown entry '{ref.slug}' in '{label}'"
+                       f"{nearest(ref.slug, sorted(self.entries))}")
+        elif source is not None and target is source and label != f"[[{ref.slug}]]":
+            problem = f"'{label}' lists the entry itself; name another entry"
+        elif wanted is not None and not isinstance(target, wanted):
+            problem = (f"'{label}' needs {'an' if wanted is Exercise else 'a'} "
+                       f"{wanted.kind_name}, but '{ref.slug}' is a {target.kind_name}")
+        else:
+            return
+        self.log.add(ref.path, ref.line, ref.column, problem)
+
+
+def check_variant_loops(exercises: list[Exercise], log: ErrorLog) -> None:
+    """An easier/harder chain must lead somewhere: a -> harder b -> harder a is an error."""
+    harder: dict[str, list[Ref]] = {e.slug: [] for e in exercises}
+    for exercise in exercises:
+        for ref in exercise.harder:
+            harder[exercise.slug].append(ref)
+        for ref in exercise.easier:
+            if ref.slug in harder and ref.slug != exercise.slug:
+                harder[ref.slug].append(Ref(exercise.slug, ref.path, ref.line, ref.column))
+    for loop in _find_loops(harder):
+        ref = next(r for r in harder[loop[-2]] if r.slug == loop[-1])
+        chain = " -> ".join(loop)
+        log.add(ref.path, ref.line, ref.column, f"easier/harder variants form a loop "
+                f"({chain}, each harder than the last); remove one of these links")
+
+
+def _find_loops(harder: dict[str, list[Ref]]) -> list[list[str]]:
+    """Cycles in the harder-than graph, each found once (depth-first, three colours)."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 finished
+    loops: list[list[str]] = []
+
+    def visit(slug: str, path: list[str]) -> None:
+        state[slug] = 1
+        path.append(slug)
+        for ref in harder[slug]:
+            if ref.slug not in harder:
+                continue
+            if state.get(ref.slug) == 1:
+                loops.append([*path[path.index(ref.slug):], ref.slug])
+            elif ref.slug not in state:
+                visit(ref.slug, path)
+        path.pop()
+        state[slug] = 2
+
+    for slug in sorted(harder):
+        if slug not in state:
+            visit(slug, [])
+    return loops

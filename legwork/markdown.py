@@ -1,0 +1,106 @@
+"""Markdown to HTML with markdown-it-py: raw HTML off, safe links, `[[slug]]` links.
+
+`[[slug]]` and `[[slug|text]]` become `wikilink` tokens. Bodies are parsed once
+(`MarkdownBodies.tokens`); the link stage reads the references out of the
+tokens and the render stage turns the same tokens into HTML for one page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markupsafe import Markup, escape
+
+from legwork.model import Entry, Ref
+
+WIKILINK_RE = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
+SAFE_SCHEMES = ("http:", "https:", "mailto:")
+SCHEME_RE = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+Resolver = Callable[[str], tuple[str, str]]
+"""slug -> (relative href, title) for the page being rendered."""
+
+
+def safe_link(url: str) -> bool:
+    """Only http, https, mailto and scheme-less (relative) URLs are kept."""
+    cleaned = re.sub(r"[\x00-\x20\x7f]", "", url)
+    match = SCHEME_RE.match(cleaned)
+    return match is None or (match[1].lower() + ":") in SAFE_SCHEMES
+
+
+def _wikilink_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[[", state.pos):
+        return False
+    match = WIKILINK_RE.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("wikilink", "", 0)
+        token.meta = {"slug": match[1].strip(), "text": (match[2] or "").strip()}
+        token.content = match[0]
+    state.pos = match.end()
+    return True
+
+
+def _render_wikilink(self, tokens: list[Token], idx: int, options, env: dict) -> str:
+    meta = tokens[idx].meta
+    href, title = env["resolve"](meta["slug"])
+    return f'<a href="{escape(href)}">{escape(meta["text"] or title)}</a>'
+
+
+def make_parser() -> MarkdownIt:
+    """The one Markdown parser: CommonMark plus tables, no raw HTML."""
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.add_render_rule("wikilink", _render_wikilink)
+    md.validateLink = safe_link
+    return md
+
+
+class MarkdownBodies:
+    """Parses each entry body once and renders it for the page that shows it."""
+
+    def __init__(self) -> None:
+        self.md = make_parser()
+        self._tokens: dict[str, list[Token]] = {}
+
+    def tokens(self, entry: Entry) -> list[Token]:
+        """The parsed body of `entry` (cached by slug)."""
+        if entry.slug not in self._tokens:
+            self._tokens[entry.slug] = self.md.parse(entry.body, {})
+        return self._tokens[entry.slug]
+
+    def references(self, entry: Entry) -> list[Ref]:
+        """Every `[[slug]]` in the body, with its line and column in the file."""
+        lines = entry.body.split("\n")
+        refs = []
+        for block in self.tokens(entry):
+            if block.type != "inline" or not block.children or block.map is None:
+                continue
+            search_from = block.map[0]
+            for token in block.children:
+                if token.type != "wikilink":
+                    continue
+                line, column = _find(lines, token.content, search_from)
+                search_from = line
+                refs.append(Ref(token.meta["slug"], entry.path, entry.body_line + line,
+                                column + 1))
+        return refs
+
+    def render(self, entry: Entry, resolve: Resolver) -> Markup:
+        """The body as HTML, with `[[slug]]` links made relative by `resolve`."""
+        html = self.md.renderer.render(self.tokens(entry), self.md.options, {"resolve": resolve})
+        return Markup(html)
+
+
+def _find(lines: list[str], text: str, start: int) -> tuple[int, int]:
+    """0-based line and column of `text` at or after line `start`."""
+    for number in range(start, len(lines)):
+        column = lines[number].find(text)
+        if column >= 0:
+            return number, column
+    return start, 0

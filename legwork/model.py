@@ -1,0 +1,277 @@
+"""The checked Guide: vocabularies, exercises, tips and plans.
+
+Objects are built by `validate` and only read afterwards. Each page-bearing
+object knows its own `url` (a directory URL relative to the site root).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+VOCABULARY_URLS = {
+    "muscles": "muscles",
+    "goals": "goals",
+    "levels": "levels",
+    "equipment": "equipment",
+}
+"""Vocabularies that get a page per term, and the URL folder of those pages."""
+
+
+@dataclass(frozen=True)
+class Span:
+    """A numeric amount or range, e.g. reps 15 or reps 8-10."""
+
+    low: int
+    high: int
+
+    def __str__(self) -> str:
+        return str(self.low) if self.low == self.high else f"{self.low}\u2013{self.high}"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word of a vocabulary, e.g. the muscle group `calves`."""
+
+    vocabulary: str
+    """Name of its vocabulary file, e.g. "muscles"."""
+    slug: str
+    name: str
+    description: str
+    muscles: tuple[str, ...] = ()
+    """For muscle groups: the specific muscles it contains."""
+
+    @property
+    def url(self) -> str:
+        """Directory URL of the term's page ("" when its vocabulary has no pages)."""
+        folder = VOCABULARY_URLS.get(self.vocabulary)
+        return f"{folder}/{self.slug}/" if folder else ""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A content-defined list of terms (muscle groups, goals, levels, ...)."""
+
+    name: str
+    path: str
+    terms: dict[str, Term]
+    """Slug -> term, in the order the file gives them."""
+    aliases: dict[str, str] = field(default_factory=dict)
+    """Other accepted words -> slug (for muscles: specific muscle -> group)."""
+
+    @property
+    def term_label(self) -> str:
+        """How one term is called in messages: "muscle", "goal", "equipment"."""
+        return self.name[:-1] if self.name.endswith("s") else self.name
+
+    def lookup(self, word: str) -> Term | None:
+        """The term named by a slug or an alias, or None."""
+        slug = word if word in self.terms else self.aliases.get(word)
+        return self.terms.get(slug) if slug else None
+
+    def words(self) -> list[str]:
+        """Every accepted word, for "did you mean" suggestions."""
+        return [*self.terms, *self.aliases]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to an entry by slug, with where it was written."""
+
+    slug: str
+    path: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Dose:
+    """How much of an exercise to do."""
+
+    sets: Span | None = None
+    reps: Span | None = None
+    hold_seconds: Span | None = None
+    duration_seconds: Span | None = None
+    distance_m: Span | None = None
+    per_side: bool = False
+    rest_seconds: Span | None = None
+    per_week: Span | None = None
+    note: str = ""
+    suggested: bool = False
+    """True when the dose is the guide's suggestion, not from the sources."""
+
+    def work(self) -> str:
+        """The work of one set, e.g. "15 reps each side" or "hold 30 s"."""
+        parts = []
+        if self.reps:
+            parts.append(f"{self.reps} reps")
+        if self.hold_seconds:
+            parts.append(f"hold {self.hold_seconds} s")
+        if self.duration_seconds:
+            parts.append(f"{self.duration_seconds} s")
+        if self.distance_m:
+            parts.append(f"{self.distance_m} m")
+        text = ", ".join(parts)
+        return f"{text} each side" if text and self.per_side else text
+
+    def summary(self) -> str:
+        """One line, e.g. "3 × 15 reps, rest 20 s, 3/week"."""
+        text = self.work()
+        if self.sets:
+            text = f"{self.sets} \u00d7 {text}" if text else f"{self.sets} sets"
+        extras = []
+        if self.rest_seconds:
+            extras.append(f"rest {self.rest_seconds} s")
+        if self.per_week:
+            extras.append(frequency(self.per_week))
+        return ", ".join([t for t in [text, *extras] if t])
+
+
+def frequency(per_week: Span) -> str:
+    """A weekly frequency in words: "daily" or "3–4 times a week"."""
+    if per_week.low == per_week.high == 7:
+        return "daily"
+    if per_week.low == per_week.high == 1:
+        return "once a week"
+    return f"{per_week} times a week"
+
+
+@dataclass
+class Entry:
+    """What exercises, tips and plans share."""
+
+    slug: str
+    path: str
+    title: str
+    summary: str
+    body: str
+    body_line: int
+    goals: list[Term]
+    related: list[Ref]
+    draft: bool
+
+    kind_name = "entry"
+    folder = ""
+
+    @property
+    def url(self) -> str:
+        """Directory URL of the entry's page."""
+        return f"{self.folder}/{self.slug}/"
+
+    def references(self) -> list[Ref]:
+        """Front matter references to other entries."""
+        return list(self.related)
+
+
+@dataclass
+class Exercise(Entry):
+    """A movement with its muscles, dose and how-to."""
+
+    aliases: list[str]
+    kind: Term
+    level: Term
+    primary: list[Term]
+    secondary: list[Term]
+    specific_muscles: list[str]
+    """Named muscles given in front matter (e.g. "soleus"), in order."""
+    equipment: list[Term]
+    dose: Dose
+    steps: list[str]
+    cues: list[str]
+    mistakes: list[str]
+    cautions: list[str]
+    easier: list[Ref]
+    harder: list[Ref]
+
+    kind_name = "exercise"
+    folder = "exercises"
+
+    @property
+    def muscles(self) -> list[Term]:
+        """Primary then secondary muscle groups."""
+        return [*self.primary, *self.secondary]
+
+    def references(self) -> list[Ref]:
+        return [*self.easier, *self.harder, *self.related]
+
+
+@dataclass
+class Tip(Entry):
+    """Advice for runners, pointing at the exercises it mentions."""
+
+    topic: Term
+    exercises: list[Ref]
+
+    kind_name = "tip"
+    folder = "tips"
+
+    def references(self) -> list[Ref]:
+        return [*self.exercises, *self.related]
+
+
+@dataclass
+class PlanItem:
+    """One exercise in a session, with the dose for this plan."""
+
+    exercise: Ref
+    dose: Dose | None
+    note: str
+
+
+@dataclass
+class Session:
+    """One training session of a plan."""
+
+    name: str
+    note: str
+    items: list[PlanItem]
+
+
+@dataclass
+class Plan(Entry):
+    """A block of weeks made of sessions of exercises."""
+
+    level: Term
+    weeks: Span
+    sessions_per_week: Span
+    sessions: list[Session]
+
+    kind_name = "plan"
+    folder = "plans"
+
+    def references(self) -> list[Ref]:
+        items = [item.exercise for session in self.sessions for item in session.items]
+        return [*items, *self.related]
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Site-wide settings from `site.yaml`."""
+
+    title: str
+    description: str = ""
+    language: str = "en"
+    base_url: str = ""
+    """Public URL ending in "/", e.g. https://user.github.io/legwork/; "" if unknown."""
+    author: str = ""
+    cname: str = ""
+    """Custom domain for GitHub Pages, written to `CNAME` when set."""
+    featured_plans: tuple[Ref, ...] = ()
+
+
+@dataclass
+class Guide:
+    """The whole checked content."""
+
+    config: SiteConfig
+    vocabularies: dict[str, Vocabulary]
+    exercises: list[Exercise]
+    tips: list[Tip]
+    plans: list[Plan]
+
+    def entries(self) -> list[Entry]:
+        """Every entry: exercises, then tips, then plans, each sorted by title."""
+        return [*self.exercises, *self.tips, *self.plans]
+
+    def by_slug(self) -> dict[str, Entry]:
+        """Slug -> entry."""
+        return {entry.slug: entry for entry in self.entries()}

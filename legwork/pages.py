@@ -1,0 +1,162 @@
+"""Stage 4: decide which pages exist and what each one shows.
+
+A `Page` names its URL, template and context, and records which entries it
+was made from (`sources`), so a later rebuild can re-render only the pages an
+edit affects and rendering can be spread over worker processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from legwork.links import Links
+from legwork.model import Entry, Exercise, Guide, Plan, Term, Tip
+from legwork.urls import output_path
+
+TAXONOMIES = ("muscles", "goals", "levels", "equipment")
+"""Vocabularies with a page per term, in navigation order."""
+
+
+@dataclass
+class Page:
+    """One output file made from a template."""
+
+    url: str
+    """URL relative to the site root: "" (home), "exercises/squat/", "sitemap.xml"."""
+    template: str
+    """Template file name in `templates/`."""
+    title: str
+    context: dict[str, Any] = field(default_factory=dict)
+    """Template variables besides `page`, `site` and `guide`."""
+    sources: frozenset[str] = frozenset()
+    """Slugs of the entries this page shows; an edit to one re-renders it."""
+    absolute_links: bool = False
+    """Links are absolute paths from `base_url` (404.html is served at any depth)."""
+    breadcrumbs: tuple[tuple[str, str], ...] = ()
+    """(title, url) of the pages above this one."""
+    entry: Entry | None = None
+    """The entry whose page this is, if any."""
+
+    @property
+    def output_path(self) -> str:
+        """The file written, relative to the output folder."""
+        return output_path(self.url)
+
+
+def _slugs(entries: list) -> frozenset[str]:
+    return frozenset(e.slug for e in entries)
+
+
+def exercises_for(guide: Guide, term: Term) -> list[Exercise]:
+    """Exercises tagged with `term` (for muscles: as primary or secondary)."""
+    vocab = term.vocabulary
+    if vocab == "muscles":
+        return [e for e in guide.exercises if term in e.muscles]
+    attribute = {"goals": "goals", "equipment": "equipment"}.get(vocab)
+    if attribute:
+        return [e for e in guide.exercises if term in getattr(e, attribute)]
+    if vocab == "levels":
+        return [e for e in guide.exercises if e.level == term]
+    return []
+
+
+def by_level(guide: Guide, exercises: list[Exercise]) -> list[tuple[Term, list[Exercise]]]:
+    """Exercises grouped by level, in the vocabulary's order, empty groups left out."""
+    groups = []
+    for level in guide.vocabularies["levels"].terms.values():
+        matching = [e for e in exercises if e.level == level]
+        if matching:
+            groups.append((level, matching))
+    return groups
+
+
+def entry_pages(guide: Guide, links: Links) -> list[Page]:
+    """One page per exercise, tip and plan."""
+    pages = []
+    for ex in guide.exercises:
+        same_muscles = [o for o in guide.exercises
+                        if o is not ex and set(o.primary) & set(ex.primary)]
+        variants = links.all([*ex.easier, *ex.harder, *ex.related])
+        shown = [ex, *variants, *same_muscles, *links.referrers(ex)]
+        pages.append(Page(ex.url, "exercise.html", ex.title, {
+            "exercise": ex,
+            "easier": links.all(ex.easier),
+            "harder": links.all(ex.harder),
+            "related": links.all(ex.related),
+            "same_muscles": same_muscles,
+            "tips": [e for e in links.referrers(ex) if isinstance(e, Tip)],
+            "plans": [e for e in links.referrers(ex) if isinstance(e, Plan)],
+            "referrers": [e for e in links.referrers(ex) if isinstance(e, Exercise)],
+            **_neighbours(guide.exercises, ex),
+        }, _slugs(shown), breadcrumbs=(("Exercises", "exercises/"),), entry=ex))
+    for tip in guide.tips:
+        exercises = links.all(tip.exercises)
+        shown = [tip, *exercises, *links.all(tip.related), *links.referrers(tip)]
+        pages.append(Page(tip.url, "tip.html", tip.title, {
+            "tip": tip, "exercises": exercises, "related": links.all(tip.related),
+            "referrers": links.referrers(tip), **_neighbours(guide.tips, tip),
+        }, _slugs(shown), breadcrumbs=(("Tips", "tips/"),), entry=tip))
+    for plan in guide.plans:
+        used = links.all([item.exercise for s in plan.sessions for item in s.items])
+        shown = [plan, *used, *links.all(plan.related), *links.referrers(plan)]
+        pages.append(Page(plan.url, "plan.html", plan.title, {
+            "plan": plan, "exercises": {e.slug: e for e in used},
+            "related": links.all(plan.related), "referrers": links.referrers(plan),
+            **_neighbours(guide.plans, plan),
+        }, _slugs(shown), breadcrumbs=(("Plans", "plans/"),), entry=plan))
+    return pages
+
+
+def _neighbours(entries: list, entry: Entry) -> dict[str, Entry | None]:
+    i = entries.index(entry)
+    return {"previous": entries[i - 1] if i > 0 else None,
+            "next": entries[i + 1] if i + 1 < len(entries) else None}
+
+
+def taxonomy_pages(guide: Guide) -> list[Page]:
+    """An index per taxonomy and a page per term."""
+    pages = []
+    for name in TAXONOMIES:
+        vocabulary = guide.vocabularies[name]
+        title = {"levels": "Levels"}.get(name, name.capitalize())
+        counts = {t.slug: len(exercises_for(guide, t)) for t in vocabulary.terms.values()}
+        pages.append(Page(f"{name}/", "terms.html", title, {
+            "vocabulary": vocabulary, "counts": counts,
+        }, _slugs(guide.exercises)))
+        for term in vocabulary.terms.values():
+            exercises = exercises_for(guide, term)
+            tips = [t for t in guide.tips if term in t.goals] if name == "goals" else []
+            plans = [p for p in guide.plans if term in p.goals or p.level == term]
+            pages.append(Page(term.url, "term.html", term.name, {
+                "term": term, "groups": by_level(guide, exercises), "exercises": exercises,
+                "tips": tips, "plans": plans if name in ("goals", "levels") else [],
+            }, _slugs([*exercises, *tips, *plans]), breadcrumbs=((title, f"{name}/"),)))
+    return pages
+
+
+def index_pages(guide: Guide) -> list[Page]:
+    """Home, the entry indexes and the files hosts and search engines look for."""
+    everything = _slugs(guide.entries())
+    topics = guide.vocabularies["topics"].terms.values()
+    tips_by_topic = [(t, [tip for tip in guide.tips if tip.topic == t]) for t in topics]
+    featured = [p for p in guide.plans
+                if p.slug in {r.slug for r in guide.config.featured_plans}]
+    return [
+        Page("", "home.html", guide.config.title, {"featured": featured}, everything),
+        Page("exercises/", "exercises.html", "Exercises", {}, _slugs(guide.exercises)),
+        Page("tips/", "tips.html", "Tips",
+             {"topics": [(t, tips) for t, tips in tips_by_topic if tips]}, _slugs(guide.tips)),
+        Page("plans/", "plans.html", "Plans", {}, _slugs(guide.plans)),
+        Page("404.html", "404.html", "Page not found", {}, frozenset(), absolute_links=True),
+        Page("sitemap.xml", "sitemap.xml", "Sitemap", {}, everything),
+        Page("robots.txt", "robots.txt", "robots.txt", {}, frozenset()),
+    ]
+
+
+def plan_pages(guide: Guide, links: Links) -> list[Page]:
+    """Every page of the site, in a stable order."""
+    pages = [*index_pages(guide), *entry_pages(guide, links), *taxonomy_pages(guide)]
+    sitemap = next(p for p in pages if p.url == "sitemap.xml")
+    sitemap.context["urls"] = [p.url for p in pages if p.output_path.endswith("index.html")]
+    return pages

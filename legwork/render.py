@@ -1,0 +1,77 @@
+"""Stage 5: render pages through Jinja (autoescape on, StrictUndefined).
+
+Content reaches templates only as data: Jinja never compiles content text, so
+`{{ }}` in an entry is shown as written. Markdown bodies are rendered per page
+so `[[slug]]` links are relative to the page that shows them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from legwork.links import Links
+from legwork.markdown import MarkdownBodies
+from legwork.model import Entry, Guide, frequency
+from legwork.pages import TAXONOMIES, Page
+from legwork.urls import absolute_path, absolute_url, relative_url
+
+
+class Renderer:
+    """Holds the compiled templates and renders one page at a time."""
+
+    def __init__(self, templates: Path, guide: Guide, links: Links,
+                 bodies: MarkdownBodies) -> None:
+        self.guide = guide
+        self.links = links
+        self.bodies = bodies
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(templates),
+            autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["href"] = href
+        self.env.filters["frequency"] = frequency
+        self.env.globals.update(
+            site=guide.config, guide=guide, taxonomies=TAXONOMIES,
+            markdown=self.markdown, absolute_url=self.absolute_url,
+        )
+
+    def render(self, page: Page) -> bytes:
+        """The bytes of one page."""
+        template = self.env.get_template(page.template)
+        return template.render(page=page, **page.context).encode("utf-8")
+
+    @jinja2.pass_context
+    def markdown(self, context: Any, entry: Entry) -> Markup:
+        """The body of `entry` as HTML for the page being rendered."""
+        page: Page = context["page"]
+
+        def resolve(slug: str) -> tuple[str, str]:
+            target = self.links.entries[slug]
+            return _link(page, target.url, self.guide.config.base_url), target.title
+
+        return self.bodies.render(entry, resolve)
+
+    def absolute_url(self, target: str) -> str:
+        """The public URL of a site URL, "" when there is no base URL."""
+        return absolute_url(target, self.guide.config.base_url)
+
+
+def _link(page: Page, target: str, base_url: str) -> str:
+    if page.absolute_links:
+        return absolute_path(target, base_url)
+    return relative_url(target, page.url)
+
+
+@jinja2.pass_context
+def href(context: Any, target: Any) -> str:
+    """A link to a site URL, or to an object with a `.url`, from the current page."""
+    url = target if isinstance(target, str) else target.url
+    return _link(context["page"], url, context["site"].base_url)

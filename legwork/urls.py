@@ -1,0 +1,34 @@
+"""Site URLs: every page URL is relative to the site root and made relative to
+the page that links to it, so one build works at a domain root, under a
+sub-path and from disk."""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import urlsplit
+
+
+def output_path(url: str) -> str:
+    """The file a URL is written to: directory URLs get `index.html`."""
+    return url + "index.html" if url == "" or url.endswith("/") else url
+
+
+def relative_url(target: str, page: str) -> str:
+    """`target` (site-root URL, may carry #fragment) as seen from the page at `page`."""
+    path, hash_, fragment = target.partition("#")
+    page_dir = page if page.endswith("/") or page == "" else posixpath.dirname(page) + "/"
+    rel = posixpath.relpath(path.rstrip("/") or ".", page_dir.rstrip("/") or ".")
+    if (path.endswith("/") or path == "") and not rel.endswith("/"):
+        rel += "/"
+    return rel + hash_ + fragment
+
+
+def absolute_path(target: str, base_url: str) -> str:
+    """`target` as an absolute path on the host of `base_url` (for 404.html)."""
+    prefix = urlsplit(base_url).path if base_url else "/"
+    return (prefix or "/") + target
+
+
+def absolute_url(target: str, base_url: str) -> str:
+    """The public URL of `target`, or "" without a base URL."""
+    return base_url + target if base_url else ""

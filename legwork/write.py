@@ -1,0 +1,88 @@
+"""Stage 6: write the rendered site into a staging folder, then swap it in.
+
+The previous output stays untouched until the new one is complete: a failed
+or interrupted build leaves it exactly as it was. Nothing is written outside
+the output folder and its staging sibling, and no path is written twice.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from legwork.errors import UsageError
+
+MARKER = ".nojekyll"
+"""Written into every output folder; an existing folder without it is not ours."""
+
+
+class Outputs:
+    """The files of a build, keyed by path inside the output folder."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+        self.owners: dict[str, str] = {}
+
+    def add(self, path: str, data: bytes, owner: str) -> None:
+        """Claim `path` for `owner`; a second claim is a bug in the page list."""
+        if path in self.files:
+            raise ValueError(f"two outputs claim {path}: {self.owners[path]} and {owner}")
+        self.files[path] = data
+        self.owners[path] = owner
+
+
+def static_files(static: Path) -> dict[str, Path]:
+    """Files of `static/`, keyed by their output path (`static/...`)."""
+    if not static.is_dir():
+        return {}
+    found = {}
+    for path in sorted(static.rglob("*")):
+        if path.is_file() and not any(p.startswith(".") for p in path.relative_to(static).parts):
+            found["static/" + path.relative_to(static).as_posix()] = path
+    return found
+
+
+def check_output_folder(out: Path, protected: list[Path]) -> None:
+    """Refuse an output folder that would overwrite sources or someone else's files."""
+    resolved = out.resolve()
+    for folder in protected:
+        folder = folder.resolve()
+        if resolved == folder or folder.is_relative_to(resolved):
+            raise UsageError(f"refusing to write the site to {out}: it holds {folder}; "
+                             "choose an empty or new folder such as site/")
+        if resolved.is_relative_to(folder) and folder.name in ("content", "templates", "static"):
+            raise UsageError(f"refusing to write the site into {folder}; choose site/")
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+        raise UsageError(f"refusing to replace {out}: it exists and was not made by Legwork "
+                         f"(no {MARKER}); remove it or choose another --out")
+
+
+def write_site(outputs: Outputs, statics: dict[str, Path], out: Path) -> int:
+    """Write everything to a staging folder and swap it in; returns files written."""
+    staging = out.with_name(f".{out.name}.staging")
+    retired = out.with_name(f".{out.name}.old")
+    for leftover in (staging, retired):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    staging.mkdir(parents=True)
+    for path, data in outputs.files.items():
+        target = staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    for path, source in statics.items():
+        target = staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    (staging / MARKER).write_bytes(b"")
+    swap(staging, out, retired)
+    return len(outputs.files) + len(statics) + 1
+
+
+def swap(staging: Path, out: Path, retired: Path) -> None:
+    """Put `staging` in place of `out` with two renames; the old tree is then removed."""
+    if out.exists():
+        os.replace(out, retired)
+    os.replace(staging, out)
+    if retired.exists():
+        shutil.rmtree(retired)

@@ -1,0 +1,67 @@
+"""Shared fixtures: a copy of the fixture guide in tmp_path, and builds of it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from legwork.build import Project, build_site
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURE = REPO / "tests" / "fixtures" / "guide"
+
+
+@pytest.fixture
+def guide_dir(tmp_path: Path) -> Path:
+    """A writable copy of the fixture guide's content folder."""
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURE, target)
+    return target
+
+
+def make_project(content: Path, out: Path | None = None, **options) -> Project:
+    """A project using the repository's templates and static files."""
+    return Project(root=REPO, content=content, out=out or content.parent / "site", **options)
+
+
+@pytest.fixture
+def built(guide_dir: Path) -> Path:
+    """The fixture guide built into tmp_path; returns the output folder."""
+    project = make_project(guide_dir)
+    build_site(project)
+    return project.out
+
+
+def write(path: Path, text: str) -> Path:
+    """Write a content file, creating folders."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def soup(path: Path) -> BeautifulSoup:
+    """A built page, parsed."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def links(page: BeautifulSoup, selector: str = "main") -> list[tuple[str, str]]:
+    """(href, text) of every link inside `selector`."""
+    area = page.select_one(selector)
+    return [(a["href"], " ".join(a.get_text().split())) for a in area.find_all("a", href=True)]
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run `python build.py ARGS` as a user would."""
+    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` with its bytes, for comparing whole outputs."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
