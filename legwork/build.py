@@ -85,7 +85,7 @@ def load_guide(project: Project) -> Loaded:
         guide.config = dataclasses.replace(guide.config, base_url=base_url)
     drafts = set() if project.drafts else leave_out_drafts(guide)
     bodies = MarkdownBodies()
-    links = link(guide, bodies, drafts, log)
+    links = link(guide, bodies, drafts, log, frozenset(raw.unreadable))
     log.raise_if_any()
     return Loaded(guide, links, bodies)
 

@@ -17,10 +17,11 @@ from legwork.errors import LegworkError, UsageError
 
 
 def _project(args: argparse.Namespace, root: Path) -> Project:
-    content = Path(args.content) if args.content else root / "content"
+    """Content and output folders are relative to where the command runs."""
+    content = Path(args.content or "content")
     if not content.is_dir():
         raise UsageError(f"no content folder at {content}; pass --content DIR")
-    out = Path(getattr(args, "out", None) or root / "site")
+    out = Path(getattr(args, "out", None) or "site")
     return Project(root=root, content=content, out=out,
                    base_url=getattr(args, "base_url", None),
                    drafts=getattr(args, "drafts", False))

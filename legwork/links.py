@@ -49,10 +49,15 @@ def _order(entry: Entry) -> tuple[int, str, str]:
     return (TYPE_ORDER[entry.kind_name], entry.title.casefold(), entry.slug)
 
 
-def link(guide: Guide, bodies: MarkdownBodies, drafts: set[str], log: ErrorLog) -> Links:
-    """Check every reference of `guide` and build the backlinks."""
+def link(guide: Guide, bodies: MarkdownBodies, drafts: set[str], log: ErrorLog,
+         unreadable: frozenset[str] = frozenset()) -> Links:
+    """Check every reference of `guide` and build the backlinks.
+
+    References to `unreadable` entries (files already reported as broken) are
+    not reported again.
+    """
     links = Links(entries=guide.by_slug())
-    checker = _Checker(links.entries, drafts, log)
+    checker = _Checker(links.entries, drafts, log, unreadable)
     for ref in guide.config.featured_plans:
         checker.check(ref, "featured_plans", Plan)
     referrers: dict[str, set[str]] = {}
@@ -85,15 +90,23 @@ def _front_matter_refs(entry: Entry) -> list[tuple[str, list[Ref], type | None]]
     return refs
 
 
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
 class _Checker:
-    def __init__(self, entries: dict[str, Entry], drafts: set[str], log: ErrorLog) -> None:
+    def __init__(self, entries: dict[str, Entry], drafts: set[str], log: ErrorLog,
+                 unreadable: frozenset[str]) -> None:
         self.entries = entries
         self.drafts = drafts
         self.log = log
+        self.unreadable = unreadable
 
     def check(self, ref: Ref, label: str, wanted: type | None,
               source: Entry | None = None) -> None:
         target = self.entries.get(ref.slug)
+        if ref.slug in self.unreadable and target is None:
+            return
         if ref.slug in self.drafts:
             problem = (f"'{label}' refers to '{ref.slug}', which is a draft; publish it "
                        "(remove 'draft: true') or build with --drafts")
@@ -103,8 +116,8 @@ class _Checker:
         elif source is not None and target is source and label != f"[[{ref.slug}]]":
             problem = f"'{label}' lists the entry itself; name another entry"
         elif wanted is not None and not isinstance(target, wanted):
-            problem = (f"'{label}' needs {'an' if wanted is Exercise else 'a'} "
-                       f"{wanted.kind_name}, but '{ref.slug}' is a {target.kind_name}")
+            problem = (f"'{label}' needs {_a(wanted.kind_name)}, "
+                       f"but '{ref.slug}' is {_a(target.kind_name)}")
         else:
             return
         self.log.add(ref.path, ref.line, ref.column, problem)

@@ -51,6 +51,8 @@ class RawContent:
     vocabularies: dict[str, tuple[str, Document]]
     """Vocabulary name -> (path, document)."""
     entries: list[RawEntry]
+    unreadable: set[str]
+    """Slugs of entry files that exist but could not be read (already reported)."""
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -173,10 +175,12 @@ def load_content(root: Path, log: ErrorLog) -> RawContent:
         if doc is not None:
             vocabularies[path.name[: -len(".yaml")]] = (shown, doc)
 
-    entries = []
+    entries, unreadable = [], set()
     for folder, kind in ENTRY_FOLDERS.items():
         for path in _files(root / folder, (".md",), root, log):
             entry = load_entry(path, kind, root, log)
             if entry is not None:
                 entries.append(entry)
-    return RawContent(site, site_shown, vocabularies, entries)
+            else:
+                unreadable.add(path.name[: -len(".md")])
+    return RawContent(site, site_shown, vocabularies, entries, unreadable)

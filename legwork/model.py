@@ -273,5 +273,8 @@ class Guide:
         return [*self.exercises, *self.tips, *self.plans]
 
     def by_slug(self) -> dict[str, Entry]:
-        """Slug -> entry."""
-        return {entry.slug: entry for entry in self.entries()}
+        """Slug -> entry; with a duplicate slug (an error) the first one wins."""
+        found: dict[str, Entry] = {}
+        for entry in self.entries():
+            found.setdefault(entry.slug, entry)
+        return found

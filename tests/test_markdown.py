@@ -1,0 +1,53 @@
+"""Markdown bodies: [[slug]] links, no raw HTML, only safe link schemes."""
+
+import pytest
+
+from legwork.markdown import MarkdownBodies, safe_link
+from legwork.model import Tip
+
+
+def tip(body: str) -> Tip:
+    return Tip(slug="t", path="content/tips/t.md", title="T", summary="S", body=body,
+               body_line=5, goals=[], related=[], draft=False, topic=None, exercises=[])
+
+
+def render(body: str) -> str:
+    return str(MarkdownBodies().render(tip(body), lambda slug: (f"../{slug}/", slug.upper())))
+
+
+def test_wikilinks_render_with_title_or_given_text():
+    html = render("See [[squat]] and [[lunge|the lunge]].")
+    assert html == ('<p>See <a href="../squat/">SQUAT</a> and '
+                    '<a href="../lunge/">the lunge</a>.</p>\n')
+
+
+def test_wikilink_positions_are_file_lines_and_columns():
+    """The body starts on line 5 of its file; positions count from there."""
+    refs = MarkdownBodies().references(tip("Intro.\n\n- item [[a]]\n- x [[b|B]] [[c]]\n"))
+    assert [(r.slug, r.line, r.column) for r in refs] == [("a", 7, 8), ("b", 8, 5), ("c", 8, 13)]
+
+
+def test_wikilinks_in_code_are_not_references():
+    refs = MarkdownBodies().references(tip("`[[a]]`\n\n    [[b]]\n"))
+    assert refs == []
+
+
+def test_raw_html_is_escaped():
+    html = render('<script>alert(1)</script>\n\n<img src=x onerror="alert(1)">')
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize(("url", "kept"), [
+    ("https://example.org/", True), ("http://example.org/", True), ("mailto:a@b.c", True),
+    ("../squat/", True), ("#steps", True), ("javascript:alert(1)", False),
+    ("JaVaScRiPt:alert(1)", False), ("java\tscript:alert(1)", False),
+    ("data:text/html,x", False), ("vbscript:x", False), ("file:///etc/passwd", False),
+])
+def test_only_safe_link_schemes_are_kept(url, kept):
+    assert safe_link(url) is kept
+
+
+def test_unsafe_markdown_link_is_left_as_text():
+    html = render("[click](javascript:alert(1))")
+    assert "href" not in html

@@ -1,0 +1,114 @@
+"""End-to-end: the fixture guide built into tmp_path, checked as parsed HTML."""
+
+from tests.conftest import links, soup
+
+EXPECTED_PAGES = [
+    "index.html", "404.html", "sitemap.xml", "robots.txt", ".nojekyll",
+    "exercises/index.html", "tips/index.html", "plans/index.html",
+    "exercises/calf-raise/index.html", "exercises/heel-drop/index.html",
+    "exercises/box-jump/index.html", "exercises/bridge/index.html",
+    "tips/soft-landings/index.html", "tips/rest-days/index.html",
+    "plans/starter-plan/index.html",
+    "muscles/index.html", "muscles/calves/index.html", "muscles/quadriceps/index.html",
+    "goals/index.html", "goals/speed/index.html", "goals/distance/index.html",
+    "levels/index.html", "levels/beginner/index.html", "levels/advanced/index.html",
+    "equipment/index.html", "equipment/box/index.html", "equipment/none/index.html",
+    "static/style.css",
+]
+
+
+def test_every_page_type_exists(built):
+    missing = [p for p in EXPECTED_PAGES if not (built / p).is_file()]
+    assert missing == []
+
+
+def test_exercise_page_links_variants_muscles_and_backlinks(built):
+    page = soup(built / "exercises" / "calf-raise" / "index.html")
+    assert page.h1.get_text() == "Calf raise"
+    assert links(page, "#main") == [
+        ("../../levels/beginner/", "Beginner"),
+        ("../../goals/distance/", "Distance"),
+        ("../../goals/speed/", "Speed"),
+        ("../../muscles/calves/", "Calves"),
+        ("../../equipment/none/", "No equipment"),
+        ("../heel-drop/", "Heel drop"),
+        ("../box-jump/", "Box jump"),
+        ("../heel-drop/", "Heel drop"),
+        ("../../plans/starter-plan/", "Starter plan"),
+        ("../box-jump/", "Box jump"),
+        ("../heel-drop/", "Heel drop"),
+        ("../bridge/", "Previous Bridge"),
+        ("../heel-drop/", "Next Heel drop"),
+    ]
+
+
+def test_exercise_page_shows_dose_steps_and_cautions(built):
+    page = soup(built / "exercises" / "calf-raise" / "index.html")
+    dose = {dt.get_text(): dd.get_text() for dt, dd in
+            zip(page.select(".dose dt"), page.select(".dose dd"), strict=True)}
+    assert dose == {"Sets": "3", "Each set": "15 reps", "How often": "daily"}
+    assert [li.get_text() for li in page.select("ol.steps li")] == [
+        "Stand tall.", "Rise onto your toes.", "Lower slowly."]
+    assert [li.get_text() for li in page.select(".caution li")] == [
+        "Hold a wall if balance is shaky."]
+
+
+def test_wikilink_with_text_and_backlink_on_tip(built):
+    tip = soup(built / "tips" / "soft-landings" / "index.html")
+    assert ("../../exercises/box-jump/", "jump") in links(tip, ".body")
+    box_jump = soup(built / "exercises" / "box-jump" / "index.html")
+    assert ("../../tips/soft-landings/", "Soft landings") in links(box_jump, "#main")
+
+
+def test_plan_page_lists_sessions_with_plan_dose_or_exercise_dose(built):
+    page = soup(built / "plans" / "starter-plan" / "index.html")
+    rows = [[cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
+            for row in page.select("tbody tr")]
+    assert rows == [
+        ["Calf raise", "3 \u00d7 15 reps, daily", ""],
+        ["Bridge", "2 \u00d7 12 reps", "Squeeze at the top."],
+    ]
+
+
+def test_muscle_page_groups_exercises_by_level(built):
+    page = soup(built / "muscles" / "calves" / "index.html")
+    sections = {s.h2.get_text(): [a.get_text() for a in s.select(".card-title a")]
+                for s in page.select("main section")}
+    assert sections == {"Beginner": ["Calf raise"], "Advanced": ["Box jump", "Heel drop"]}
+
+
+def test_goal_page_lists_exercises_tips_and_plans(built):
+    page = soup(built / "goals" / "distance" / "index.html")
+    titles = [a.get_text() for a in page.select(".card-title a")]
+    assert titles == ["Bridge", "Calf raise", "Heel drop", "Rest days", "Starter plan"]
+
+
+def test_home_links_every_goal_muscle_level_and_featured_plan(built):
+    page = soup(built / "index.html")
+    hrefs = [href for href, _ in links(page, "main")]
+    assert hrefs == [
+        "goals/distance/", "goals/speed/",
+        "muscles/quadriceps/", "muscles/hamstrings/", "muscles/glutes/", "muscles/calves/",
+        "levels/beginner/", "levels/advanced/",
+        "plans/starter-plan/",
+    ]
+
+
+def test_every_page_has_one_h1_lang_and_a_main_landmark(built):
+    for path in built.rglob("*.html"):
+        page = soup(path)
+        assert len(page.find_all("h1")) == 1, path
+        assert page.html["lang"] == "en", path
+        assert page.find("main", id="main") is not None, path
+
+
+def test_404_links_are_absolute_from_the_root(built):
+    page = soup(built / "404.html")
+    assert page.find("link", rel="stylesheet")["href"] == "/static/style.css"
+    assert ("/exercises/", "All exercises") in links(page)
+
+
+def test_sitemap_lists_every_html_page(built):
+    sitemap = (built / "sitemap.xml").read_text()
+    pages = sorted(p.relative_to(built).as_posix() for p in built.rglob("index.html"))
+    assert sitemap.count("<loc>") == len(pages)

@@ -1,0 +1,30 @@
+"""Relative URLs between pages, and output paths."""
+
+import pytest
+
+from legwork.urls import absolute_path, output_path, relative_url
+
+
+@pytest.mark.parametrize(("target", "page", "expected"), [
+    ("exercises/squat/", "exercises/lunge/", "../squat/"),
+    ("", "exercises/lunge/", "../../"),
+    ("muscles/calves/", "", "muscles/calves/"),
+    ("static/style.css", "exercises/lunge/", "../../static/style.css"),
+    ("exercises/", "exercises/", "./"),
+    ("exercises/squat/#steps", "tips/rest/", "../../exercises/squat/#steps"),
+    ("static/style.css", "sitemap.xml", "static/style.css"),
+], ids=["sibling", "home", "from-home", "asset", "self", "fragment", "from-file"])
+def test_relative_url(target, page, expected):
+    assert relative_url(target, page) == expected
+
+
+def test_output_path_of_directory_urls_is_index_html():
+    assert output_path("") == "index.html"
+    assert output_path("exercises/squat/") == "exercises/squat/index.html"
+    assert output_path("sitemap.xml") == "sitemap.xml"
+
+
+def test_absolute_path_uses_the_base_url_path():
+    assert absolute_path("static/style.css", "https://u.github.io/legwork/") == \
+        "/legwork/static/style.css"
+    assert absolute_path("", "") == "/"
