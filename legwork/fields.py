@@ -109,8 +109,9 @@ class Fields:
             if isinstance(item, str) and item.strip():
                 result.append(item.strip())
             else:
+                hint = " (put it in quotes: it contains ': ')" if isinstance(item, dict) else ""
                 self.error((key, i), f"'{self._name(key)}' item {i + 1} must be text, "
-                           f"not {type_name(item)}")
+                           f"not {type_name(item)}{hint}")
         return result
 
     def boolean(self, key: str) -> bool:
