@@ -8,33 +8,38 @@ an `id` on that page. A broken link is a build error naming the page.
 from __future__ import annotations
 
 import posixpath
-from html.parser import HTMLParser
+import re
+from html import unescape
 from urllib.parse import unquote, urlsplit
 
 from legwork.errors import ErrorLog
 
 
-class _Collector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.links: list[tuple[str, int, int]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name == "id" and value:
-                self.ids.add(value)
-            elif name in ("href", "src") and value is not None:
-                line, column = self.getpos()
-                self.links.append((value, line, column + 1))
+ATTRIBUTE_RE = re.compile(r"""\s(href|src|id)=(?:"([^"]*)"|'([^']*)')""")
 
 
 def scan(html: str) -> tuple[set[str], list[tuple[str, int, int]]]:
-    """The ids and the (url, line, column) links of one HTML page."""
-    collector = _Collector()
-    collector.feed(html)
-    collector.close()
-    return collector.ids, collector.links
+    """The ids and the (url, offset, 0) links of one page.
+
+    Pages come from our own templates, where every attribute is quoted and
+    content text is escaped, so a scan of attributes finds them all.
+    """
+    ids: set[str] = set()
+    found: list[tuple[str, int, int]] = []
+    for match in ATTRIBUTE_RE.finditer(html):
+        value = unescape(match[2] if match[2] is not None else match[3])
+        if match[1] == "id":
+            ids.add(value)
+        else:
+            found.append((value, match.start(), 0))
+    return ids, found
+
+
+def position(html: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of the tag holding `offset`."""
+    tag = html.rfind("<", 0, offset)
+    line_start = html.rfind("\n", 0, tag) + 1
+    return html.count("\n", 0, tag) + 1, tag - line_start + 1
 
 
 def resolve(link: str, page_path: str) -> tuple[str, str] | None:
@@ -54,18 +59,21 @@ def resolve(link: str, page_path: str) -> tuple[str, str] | None:
 def check_links(outputs: dict[str, bytes], other_files: set[str], out_name: str,
                 log: ErrorLog) -> None:
     """Check every internal link of the HTML `outputs`; other files may be targets too."""
-    scanned = {path: scan(data.decode("utf-8")) for path, data in outputs.items()
-               if path.endswith(".html") and path != "404.html"}
+    pages = {path: data.decode("utf-8") for path, data in outputs.items()
+             if path.endswith(".html") and path != "404.html"}
+    scanned = {path: scan(html) for path, html in pages.items()}
     for page_path, (_, page_links) in sorted(scanned.items()):
-        for link, line, column in page_links:
+        for link, offset, _ in page_links:
             target = resolve(link, page_path)
             if target is None:
                 continue
             path, fragment = target
-            shown = f"{out_name}/{page_path}"
             if path.startswith("..") or (path not in outputs and path not in other_files):
-                log.add(shown, line, column, f"broken link '{link}': no page or file at "
-                        f"{path}; fix the template or the link")
+                problem = f"broken link '{link}': no page or file at {path}; " \
+                          "fix the template or the link"
             elif fragment and path in scanned and fragment not in scanned[path][0]:
-                log.add(shown, line, column, f"broken link '{link}': {path} has no "
-                        f"id '{fragment}'")
+                problem = f"broken link '{link}': {path} has no id '{fragment}'"
+            else:
+                continue
+            line, column = position(pages[page_path], offset)
+            log.add(f"{out_name}/{page_path}", line, column, problem)

@@ -28,9 +28,13 @@ class Span:
         return str(self.low) if self.low == self.high else f"{self.low}\u2013{self.high}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Term:
-    """One word of a vocabulary, e.g. the muscle group `calves`."""
+    """One word of a vocabulary, e.g. the muscle group `calves`.
+
+    Terms are equal when vocabulary and slug are; hashing only those keeps set
+    and dict look-ups cheap on large guides.
+    """
 
     vocabulary: str
     """Name of its vocabulary file, e.g. "muscles"."""
@@ -39,6 +43,13 @@ class Term:
     description: str
     muscles: tuple[str, ...] = ()
     """For muscle groups: the specific muscles it contains."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Term) and (self.vocabulary, self.slug) == (
+            other.vocabulary, other.slug)
+
+    def __hash__(self) -> int:
+        return hash((self.vocabulary, self.slug))
 
     @property
     def url(self) -> str:

@@ -71,12 +71,50 @@ def by_level(guide: Guide, exercises: list[Exercise]) -> list[tuple[Term, list[E
     return groups
 
 
+SIMILAR_LIMIT = 6
+"""How many "also works these muscles" exercises an exercise page shows."""
+
+
+class SimilarExercises:
+    """Picks, for each exercise, a few others for the same primary muscles.
+
+    Neighbours in title order within the same muscle and level come first, then
+    other levels; an index keeps this linear in the size of the guide.
+    """
+
+    def __init__(self, guide: Guide) -> None:
+        self.levels = list(guide.vocabularies["levels"].terms.values())
+        self.by_muscle_level: dict[tuple[str, str], list[Exercise]] = {}
+        for exercise in guide.exercises:
+            for muscle in exercise.primary:
+                key = (muscle.slug, exercise.level.slug)
+                self.by_muscle_level.setdefault(key, []).append(exercise)
+        self.position = {(key, e.slug): i for key, group in self.by_muscle_level.items()
+                         for i, e in enumerate(group)}
+
+    def __call__(self, exercise: Exercise) -> list[Exercise]:
+        chosen: dict[str, Exercise] = {}
+        order = sorted(self.levels, key=lambda lv: abs(self.levels.index(lv)
+                                                       - self.levels.index(exercise.level)))
+        for level in order:
+            for muscle in exercise.primary:
+                group = self.by_muscle_level.get((muscle.slug, level.slug), [])
+                at = self.position.get(((muscle.slug, level.slug), exercise.slug), -1)
+                for step in range(1, len(group) + 1):  # wrap around from just after it
+                    other = group[(at + step) % len(group)]
+                    if len(chosen) >= SIMILAR_LIMIT:
+                        return list(chosen.values())
+                    if other is not exercise:
+                        chosen.setdefault(other.slug, other)
+        return list(chosen.values())
+
+
 def entry_pages(guide: Guide, links: Links) -> list[Page]:
     """One page per exercise, tip and plan."""
     pages = []
+    similar = SimilarExercises(guide)
     for ex in guide.exercises:
-        same_muscles = [o for o in guide.exercises
-                        if o is not ex and set(o.primary) & set(ex.primary)]
+        same_muscles = similar(ex)
         variants = links.all([*ex.easier, *ex.harder, *ex.related])
         shown = [ex, *variants, *same_muscles, *links.referrers(ex)]
         pages.append(Page(ex.url, "exercise.html", ex.title, {

@@ -4,7 +4,6 @@ sub-path and from disk."""
 
 from __future__ import annotations
 
-import posixpath
 from urllib.parse import urlsplit
 
 
@@ -16,11 +15,16 @@ def output_path(url: str) -> str:
 def relative_url(target: str, page: str) -> str:
     """`target` (site-root URL, may carry #fragment) as seen from the page at `page`."""
     path, hash_, fragment = target.partition("#")
-    page_dir = page if page.endswith("/") or page == "" else posixpath.dirname(page) + "/"
-    rel = posixpath.relpath(path.rstrip("/") or ".", page_dir.rstrip("/") or ".")
-    if (path.endswith("/") or path == "") and not rel.endswith("/"):
-        rel += "/"
-    return rel + hash_ + fragment
+    page_parts = page.split("/")[:-1]  # the folders the page sits in
+    target_parts = path.split("/")
+    common = 0
+    for a, b in zip(page_parts, target_parts[:-1], strict=False):
+        if a != b:
+            break
+        common += 1
+    ups = len(page_parts) - common
+    rel = "../" * ups + "/".join(target_parts[common:])
+    return (rel or "./") + hash_ + fragment
 
 
 def absolute_path(target: str, base_url: str) -> str:
