@@ -59,7 +59,9 @@ def exercise(rng: random.Random, i: int, slugs: list[str]) -> str:
     muscles = rng.sample(MUSCLES, rng.randint(1, 3))
     secondary = f"\n  secondary: [{muscles[-1]}]" if len(muscles) > 1 else ""
     primary = muscles[:-1] if len(muscles) > 1 else muscles
-    harder = f"harder: [exercise-{i + 1:05d}]\n" if i % 10 < 9 and f"exercise-{i + 1:05d}" in slugs else ""
+    # Chains of ten variants: each exercise is harder than the one before it.
+    has_next = i % 10 < 9 and f"exercise-{i + 1:05d}" in slugs
+    harder = f"harder: [exercise-{i + 1:05d}]\n" if has_next else ""
     easier = f"easier: [exercise-{i - 1:05d}]\n" if i % 10 > 0 else ""
     return f"""---
 title: Exercise {i}
@@ -127,7 +129,7 @@ def generate(n: int, target: Path) -> Path:
     for folder in ("exercises", "tips", "plans"):
         (target / folder).mkdir(parents=True)
     for i, slug in enumerate(exercises):
-        (target / "exercises" / f"{slug}.md").write_text(exercise(rng, i, exercises + slugs[:0]))
+        (target / "exercises" / f"{slug}.md").write_text(exercise(rng, i, exercises))
     for i in range(n_tips):
         (target / "tips" / f"tip-{i:05d}.md").write_text(tip(rng, i, exercises, slugs))
     for i in range(n_plans):

@@ -14,7 +14,6 @@ from urllib.parse import unquote, urlsplit
 
 from legwork.errors import ErrorLog
 
-
 ATTRIBUTE_RE = re.compile(r"""\s(href|src|id)=(?:"([^"]*)"|'([^']*)')""")
 
 

@@ -48,8 +48,8 @@ class RawContent:
 
     site: Document | None
     site_path: str
-    vocabularies: dict[str, tuple[str, Document]]
-    """Vocabulary name -> (path, document)."""
+    vocabularies: dict[str, tuple[str, Document | None]]
+    """Vocabulary name -> (path, document); None when the file could not be read."""
     entries: list[RawEntry]
     unreadable: set[str]
     """Slugs of entry files that exist but could not be read (already reported)."""
@@ -172,8 +172,7 @@ def load_content(root: Path, log: ErrorLog) -> RawContent:
         shown = display_path(path, root)
         text = read_text(path, root, shown, log)
         doc = parse_document(text, shown, log) if text is not None else None
-        if doc is not None:
-            vocabularies[path.name[: -len(".yaml")]] = (shown, doc)
+        vocabularies[path.name[: -len(".yaml")]] = (shown, doc)
 
     entries, unreadable = [], set()
     for folder, kind in ENTRY_FOLDERS.items():

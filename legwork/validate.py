@@ -33,8 +33,10 @@ NO_EQUIPMENT = "none"
 
 def validate(raw: RawContent, log: ErrorLog) -> Guide:
     """Check everything that can be checked without following references."""
-    vocabularies = {name: read_vocabulary(name, *raw.vocabularies[name], log)
-                    for name in sorted(raw.vocabularies) if name in VOCABULARIES}
+    # A vocabulary that failed to load is left out; terms from it are not checked.
+    vocabularies = {name: read_vocabulary(name, path, doc, log)
+                    for name, (path, doc) in sorted(raw.vocabularies.items())
+                    if name in VOCABULARIES and doc is not None}
     for name in sorted(set(raw.vocabularies) - set(VOCABULARIES)):
         path, _ = raw.vocabularies[name]
         log.add(path, 0, 0, f"unknown vocabulary '{name}'{suggest(name, list(VOCABULARIES))}; "

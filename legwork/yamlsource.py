@@ -72,6 +72,8 @@ def _parse(text: str, first_line: int, loader_class: type) -> Document:
         return doc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if "end of stream" in str(exc.problem) and exc.context_mark:
+            mark = exc.context_mark  # where the unclosed quote or bracket opened
         line = mark.line + first_line if mark else first_line
         column = mark.column + 1 if mark else 1
         raise YamlProblem(_describe(exc), line, column) from None
@@ -88,6 +90,8 @@ def _describe(exc: yaml.MarkedYAMLError) -> str:
     if "could not determine a constructor" in problem:
         tag = problem.split("tag ", 1)[-1].replace("tag:yaml.org,2002:", "!!")
         return f"YAML tag {tag} is not allowed: content is data, write a plain value"
+    if "quoted scalar" in str(exc.context) and "end of stream" in problem:
+        return "invalid YAML: this quote is never closed; add the closing quote"
     if exc.context:
         return f"invalid YAML: {exc.context}, {problem}"
     return f"invalid YAML: {problem}"

@@ -27,8 +27,7 @@ def test_where_falls_back_to_the_nearest_parent():
      "YAML tag '!!python/object/apply:os.system' is not allowed: content is data, "
      "write a plain value", 1, 4),
     ("a:\n\t- b\n", "invalid YAML: a tab is used for indentation; indent with spaces", 2, 1),
-    ('a: "open\n', "invalid YAML: while scanning a quoted scalar, found unexpected end of stream",
-     2, 1),
+    ('a: "open\n', "invalid YAML: this quote is never closed; add the closing quote", 1, 4),
     ("base: &b {x: 1}\nother:\n  <<: *b\n", "invalid YAML: merge keys (<<) are not supported",
      3, 3),
 ], ids=["duplicate-key", "python-tag", "tab", "unclosed-quote", "merge-key"])
