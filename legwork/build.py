@@ -1,26 +1,24 @@
-"""The build recipe: content in, checked site out.
+"""The build's stages as functions: load and check the guide, render pages.
 
-Read this top to bottom: gather and check the whole guide first, then render
-every page, check the links, and only then touch the output folder.
+`legwork.site.SiteBuilder` strings them together for a full build and for the
+dev server's rebuilds.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from legwork.errors import ErrorLog
-from legwork.linkcheck import check_links
 from legwork.links import Links, link
 from legwork.load import load_content
 from legwork.markdown import MarkdownBodies
-from legwork.model import Guide
-from legwork.pages import Page, plan_pages
+from legwork.model import Guide, SiteConfig
+from legwork.pages import Page
 from legwork.render import Renderer
 from legwork.validate import normalise_base_url, validate
-from legwork.write import Outputs, check_output_folder, static_files, write_site
+from legwork.write import Outputs
 
 
 @dataclass(frozen=True)
@@ -75,7 +73,7 @@ class BuildResult:
         return f"built {self.pages} pages from {self.entries} entries in {self.seconds:.2f} s"
 
 
-def load_guide(project: Project) -> Loaded:
+def load_guide(project: Project, bodies: MarkdownBodies | None = None) -> Loaded:
     """Read, validate and link the content; raises BuildFailed with every error."""
     log = ErrorLog()
     raw = load_content(project.content, log)
@@ -84,7 +82,7 @@ def load_guide(project: Project) -> Loaded:
         base_url = normalise_base_url(project.base_url)
         guide.config = dataclasses.replace(guide.config, base_url=base_url)
     drafts = set() if project.drafts else leave_out_drafts(guide)
-    bodies = MarkdownBodies()
+    bodies = bodies or MarkdownBodies()
     links = link(guide, bodies, drafts, log, frozenset(raw.unreadable))
     log.raise_if_any()
     return Loaded(guide, links, bodies)
@@ -99,33 +97,11 @@ def leave_out_drafts(guide: Guide) -> set[str]:
     return drafts
 
 
-def render_site(project: Project, loaded: Loaded) -> tuple[list[Page], Outputs]:
-    """Render every page and check the internal links; raises BuildFailed."""
-    pages = plan_pages(loaded.guide, loaded.links)
-    renderer = Renderer(project.templates, loaded.guide, loaded.links, loaded.bodies)
+def render_pages(pages: list[Page], renderer: Renderer, config: SiteConfig) -> Outputs:
+    """Render `pages` (and the CNAME file) into memory."""
     outputs = Outputs()
     for page in pages:
         outputs.add(page.output_path, renderer.render(page), page.url or "home")
-    if loaded.guide.config.cname:
-        outputs.add("CNAME", loaded.guide.config.cname.encode() + b"\n", "site.yaml cname")
-    log = ErrorLog()
-    statics = set(static_files(project.static))
-    check_links(outputs.files, statics, project.out.name, log)
-    log.raise_if_any()
-    return pages, outputs
-
-
-def build_site(project: Project) -> BuildResult:
-    """Build the site into `project.out`, or raise without touching it."""
-    started = time.perf_counter()
-    # Refuse a dangerous output folder before any work.
-    check_output_folder(project.out, [project.root, project.content, project.templates,
-                                      project.static])
-    # Gather and check the whole guide.
-    loaded = load_guide(project)
-    # Render every page in memory and check its links.
-    pages, outputs = render_site(project, loaded)
-    # Swap the finished site in.
-    files = write_site(outputs, static_files(project.static), project.out)
-    entries = len(loaded.guide.entries())
-    return BuildResult(len(pages), entries, files, time.perf_counter() - started)
+    if config.cname:
+        outputs.add("CNAME", config.cname.encode() + b"\n", "site.yaml cname")
+    return outputs

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import jinja2
 
-from legwork.build import Project, build_site, load_guide
+from legwork.build import Project, load_guide
 from legwork.errors import LegworkError, UsageError
+from legwork.site import build_site
 
 
 def _project(args: argparse.Namespace, root: Path) -> Project:
@@ -41,6 +42,24 @@ def cmd_check(args: argparse.Namespace, root: Path) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, root: Path) -> int:
+    """Build, serve on localhost, rebuild on every change."""
+    from legwork.serve import serve
+
+    project = _project(args, root)
+    serve(project, host=args.host, port=args.port, open_browser=args.open)
+    return 0
+
+
+def cmd_new(args: argparse.Namespace, root: Path) -> int:
+    """Write a new draft entry."""
+    from legwork.scaffold import new_entry
+
+    path = new_entry(Path(args.content or "content"), args.kind, args.title)
+    print(f"created {path} (a draft: remove 'draft: true' to publish it)")
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser with one subcommand per action."""
     parser = argparse.ArgumentParser(
@@ -64,6 +83,27 @@ def make_parser() -> argparse.ArgumentParser:
     content_option(check)
     check.add_argument("--drafts", action="store_true", help="include entries with draft: true")
     check.set_defaults(run=cmd_check)
+
+    serve = commands.add_parser("serve", help="live preview: build, serve, rebuild on change",
+                                description="Build, serve site/ and rebuild what each edit "
+                                "affects; the browser reloads itself.")
+    content_option(serve)
+    serve.add_argument("--out", metavar="DIR", help="output folder (default: site/)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on "
+                       "(default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--open", action="store_true", help="open the site in a browser")
+    serve.add_argument("--no-drafts", dest="drafts", action="store_false",
+                       help="leave out draft entries (they are shown by default)")
+    serve.set_defaults(run=cmd_serve, base_url=None)
+
+    new = commands.add_parser("new", help="start a new entry from a commented stub",
+                              description="Write content/<kind>s/<slug>.md with every field "
+                              "stubbed; never overwrites.")
+    new.add_argument("kind", choices=["exercise", "tip", "plan"])
+    new.add_argument("title", help='the title, e.g. "Single-leg squat"')
+    content_option(new)
+    new.set_defaults(run=cmd_new)
     return parser
 
 

@@ -87,7 +87,10 @@ class Fields:
         value = self.raw(key, required)
         if value is None:
             return ""
-        if not isinstance(value, str) or not value.strip():
+        if isinstance(value, str) and not value.strip():
+            self.error(key, f"'{self._name(key)}' is empty; write some text or remove the field")
+            return ""
+        if not isinstance(value, str):
             self.error(key, f"'{self._name(key)}' must be text, not {type_name(value)}"
                        + (" (put it in quotes)" if isinstance(value, (int, float)) else ""))
             return ""

@@ -55,24 +55,51 @@ def resolve(link: str, page_path: str) -> tuple[str, str] | None:
     return path, parts.fragment
 
 
+class LinkIndex:
+    """What a link may point at: the output paths and the ids on each page.
+
+    A full build fills it once; a rebuild updates the pages it re-rendered and
+    checks only their links.
+    """
+
+    def __init__(self, files: set[str]) -> None:
+        self.files = set(files)
+        self.ids: dict[str, set[str]] = {}
+
+    def check(self, pages: dict[str, str], out_name: str, log: ErrorLog) -> None:
+        """Record the ids of `pages` (path -> HTML), then check their links."""
+        scanned = {path: scan(html) for path, html in pages.items()}
+        for path, (ids, _) in scanned.items():
+            self.ids[path] = ids
+        for page_path, (_, page_links) in sorted(scanned.items()):
+            for link, offset, _ in page_links:
+                problem = self.problem(link, page_path)
+                if problem:
+                    line, column = position(pages[page_path], offset)
+                    log.add(f"{out_name}/{page_path}", line, column, problem)
+
+    def problem(self, link: str, page_path: str) -> str:
+        """Why `link` on `page_path` is broken, or "" when it is fine or external."""
+        target = resolve(link, page_path)
+        if target is None:
+            return ""
+        path, fragment = target
+        if path.startswith("..") or path not in self.files:
+            return f"broken link '{link}': no page or file at {path}; fix the template or the link"
+        if fragment and path in self.ids and fragment not in self.ids[path]:
+            return f"broken link '{link}': {path} has no id '{fragment}'"
+        return ""
+
+
+def html_pages(outputs: dict[str, bytes]) -> dict[str, str]:
+    """The HTML outputs whose links are relative (all but 404.html), decoded."""
+    return {path: data.decode("utf-8") for path, data in outputs.items()
+            if path.endswith(".html") and path != "404.html"}
+
+
 def check_links(outputs: dict[str, bytes], other_files: set[str], out_name: str,
-                log: ErrorLog) -> None:
+                log: ErrorLog) -> LinkIndex:
     """Check every internal link of the HTML `outputs`; other files may be targets too."""
-    pages = {path: data.decode("utf-8") for path, data in outputs.items()
-             if path.endswith(".html") and path != "404.html"}
-    scanned = {path: scan(html) for path, html in pages.items()}
-    for page_path, (_, page_links) in sorted(scanned.items()):
-        for link, offset, _ in page_links:
-            target = resolve(link, page_path)
-            if target is None:
-                continue
-            path, fragment = target
-            if path.startswith("..") or (path not in outputs and path not in other_files):
-                problem = f"broken link '{link}': no page or file at {path}; " \
-                          "fix the template or the link"
-            elif fragment and path in scanned and fragment not in scanned[path][0]:
-                problem = f"broken link '{link}': {path} has no id '{fragment}'"
-            else:
-                continue
-            line, column = position(pages[page_path], offset)
-            log.add(f"{out_name}/{page_path}", line, column, problem)
+    index = LinkIndex(set(outputs) | other_files)
+    index.check(html_pages(outputs), out_name, log)
+    return index

@@ -66,13 +66,14 @@ class MarkdownBodies:
 
     def __init__(self) -> None:
         self.md = make_parser()
-        self._tokens: dict[str, list[Token]] = {}
+        self._tokens: dict[str, tuple[str, list[Token]]] = {}
 
     def tokens(self, entry: Entry) -> list[Token]:
-        """The parsed body of `entry` (cached by slug)."""
-        if entry.slug not in self._tokens:
-            self._tokens[entry.slug] = self.md.parse(entry.body, {})
-        return self._tokens[entry.slug]
+        """The parsed body of `entry`, cached while its text stays the same."""
+        cached = self._tokens.get(entry.slug)
+        if cached is None or cached[0] != entry.body:
+            cached = self._tokens[entry.slug] = (entry.body, self.md.parse(entry.body, {}))
+        return cached[1]
 
     def references(self, entry: Entry) -> list[Ref]:
         """Every `[[slug]]` in the body, with its line and column in the file."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import meta
 from markupsafe import Markup
 
 from legwork.links import Links
@@ -21,13 +22,14 @@ from legwork.urls import absolute_path, absolute_url, relative_url
 
 
 class Renderer:
-    """Holds the compiled templates and renders one page at a time."""
+    """Holds the compiled templates and renders one page at a time.
 
-    def __init__(self, templates: Path, guide: Guide, links: Links,
-                 bodies: MarkdownBodies) -> None:
-        self.guide = guide
-        self.links = links
-        self.bodies = bodies
+    The Jinja environment is made once and kept across rebuilds (it reloads a
+    template whose file changed); `bind` points it at the current guide.
+    """
+
+    def __init__(self, templates: Path) -> None:
+        self.templates = templates
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(templates),
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
@@ -38,10 +40,28 @@ class Renderer:
         )
         self.env.filters["href"] = href
         self.env.filters["frequency"] = frequency
-        self.env.globals.update(
-            site=guide.config, guide=guide, taxonomies=TAXONOMIES,
-            markdown=self.markdown, absolute_url=self.absolute_url,
-        )
+        self.env.globals.update(taxonomies=TAXONOMIES, markdown=self.markdown,
+                                absolute_url=self.absolute_url)
+
+    def bind(self, guide: Guide, links: Links, bodies: MarkdownBodies) -> Renderer:
+        """Render pages of this guide from now on."""
+        self.guide = guide
+        self.links = links
+        self.bodies = bodies
+        self.env.globals.update(site=guide.config, guide=guide)
+        return self
+
+    def dependencies(self, name: str) -> set[str]:
+        """`name` and every template it extends, includes or imports."""
+        found, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in found:
+                continue
+            found.add(current)
+            source, _, _ = self.env.loader.get_source(self.env, current)
+            todo.extend(t for t in meta.find_referenced_templates(self.env.parse(source)) if t)
+        return found
 
     def render(self, page: Page) -> bytes:
         """The bytes of one page."""

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from legwork.build import Project, build_site, load_guide
+from legwork.build import Project, load_guide
+from legwork.site import build_site
 from tests.conftest import REPO, soup
 
 SOURCES = REPO / "content" / "SOURCES.md"

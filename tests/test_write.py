@@ -2,8 +2,8 @@
 
 import pytest
 
-from legwork.build import build_site
 from legwork.errors import BuildFailed, UsageError
+from legwork.site import build_site
 from legwork.write import Outputs
 from tests.conftest import REPO, make_project, tree, write
 

@@ -1,0 +1,204 @@
+"""The build recipe, full or incremental: content in, checked site out.
+
+`SiteBuilder.build` reads top to bottom: gather and check the whole guide,
+render every page, check the links, and only then touch the output folder.
+`SiteBuilder.rebuild` does the same for what changed since the last build:
+it re-renders the pages whose entries or templates changed and writes only
+the files whose bytes differ.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from legwork.build import BuildResult, Loaded, Project, load_guide, render_pages
+from legwork.errors import ErrorLog
+from legwork.linkcheck import LinkIndex, html_pages
+from legwork.markdown import MarkdownBodies
+from legwork.pages import Page, plan_pages
+from legwork.render import Renderer
+from legwork.write import check_output_folder, static_files, write_site
+
+
+def digest(data: bytes) -> bytes:
+    """A short fingerprint of an output file."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+@dataclass
+class Snapshot:
+    """What the last good build produced, kept to compare the next one with."""
+
+    loaded: Loaded
+    pages: dict[str, Page]
+    """URL -> page."""
+    digests: dict[str, bytes]
+    """Output path -> fingerprint of the bytes written there."""
+    links: LinkIndex
+    templates: dict[str, tuple[int, int]]
+    """Template file -> (mtime, size) when it was last rendered."""
+    statics: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Output path of a static file -> (mtime, size) of its source."""
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    """What a rebuild did."""
+
+    rendered: int
+    written: list[str]
+    deleted: list[str]
+    seconds: float
+
+    def summary(self) -> str:
+        """E.g. "rebuilt 3 pages, wrote 2 files in 0.04 s"."""
+        return (f"re-rendered {self.rendered} pages, wrote {len(self.written)} files, "
+                f"removed {len(self.deleted)} in {self.seconds:.2f} s")
+
+
+class SiteBuilder:
+    """Builds a project, and rebuilds it after edits, keeping the last good state."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.renderer = Renderer(project.templates)
+        self.bodies = MarkdownBodies()
+        self.last: Snapshot | None = None
+
+    def build(self) -> BuildResult:
+        """Build everything into `project.out`, or raise without touching it."""
+        started = time.perf_counter()
+        project = self.project
+        # Refuse a dangerous output folder before any work.
+        check_output_folder(project.out, [project.root, project.content, project.templates,
+                                          project.static])
+        # Gather and check the whole guide.
+        loaded = load_guide(project, self.bodies)
+        # Render every page in memory and check its links.
+        pages = plan_pages(loaded.guide, loaded.links)
+        self.renderer.bind(loaded.guide, loaded.links, loaded.bodies)
+        outputs = render_pages(pages, self.renderer, loaded.guide.config)
+        statics = static_files(project.static)
+        log = ErrorLog()
+        links = LinkIndex(set(outputs.files) | set(statics))
+        links.check(html_pages(outputs.files), project.out.name, log)
+        log.raise_if_any()
+        # Swap the finished site in.
+        files = write_site(outputs, statics, project.out)
+        self.last = Snapshot(loaded, {p.url: p for p in pages},
+                             {path: digest(data) for path, data in outputs.files.items()},
+                             links, self._template_stamps(),
+                             {path: _stamp(src) for path, src in statics.items()})
+        entries = len(loaded.guide.entries())
+        return BuildResult(len(pages), entries, files, time.perf_counter() - started)
+
+    def rebuild(self) -> RebuildResult:
+        """Bring `project.out` up to date with the sources; raises BuildFailed."""
+        started = time.perf_counter()
+        last = self.last
+        if last is None:
+            self.build()
+            return RebuildResult(len(self.last.pages), [], [], time.perf_counter() - started)
+        loaded = load_guide(self.project, self.bodies)
+        pages = {p.url: p for p in plan_pages(loaded.guide, loaded.links)}
+        dirty = self._dirty_pages(last, loaded, pages)
+        self.renderer.bind(loaded.guide, loaded.links, loaded.bodies)
+        outputs = render_pages([pages[url] for url in dirty], self.renderer,
+                               loaded.guide.config)
+        removed = {p.output_path for url, p in last.pages.items() if url not in pages}
+        statics = static_files(self.project.static)
+        links = LinkIndex(last.links.files - removed | set(outputs.files) | set(statics))
+        links.ids = {k: v for k, v in last.links.ids.items() if k not in removed}
+        log = ErrorLog()
+        links.check(html_pages(outputs.files), self.project.out.name, log)
+        log.raise_if_any()
+        written, deleted = self._write(last, outputs.files, removed, statics)
+        self.last = Snapshot(loaded, pages, last.digests, links, self._template_stamps(),
+                             {path: _stamp(src) for path, src in statics.items()})
+        return RebuildResult(len(dirty), written, deleted, time.perf_counter() - started)
+
+    def _dirty_pages(self, last: Snapshot, loaded: Loaded, pages: dict[str, Page]) -> list[str]:
+        """URLs of the pages whose output may differ from the last build."""
+        old, new = last.loaded.guide, loaded.guide
+        if (old.config, old.vocabularies) != (new.config, new.vocabularies):
+            return list(pages)
+        before, after = old.by_slug(), new.by_slug()
+        changed = {slug for slug in before.keys() | after.keys()
+                   if before.get(slug) != after.get(slug)}
+        changed |= {slug for slug in after
+                    if last.loaded.links.backlinks.get(slug) != loaded.links.backlinks.get(slug)}
+        templates = self._changed_templates(last)
+        dirty = []
+        for url, page in pages.items():
+            previous = last.pages.get(url)
+            if (previous is None or page.sources & changed or previous.sources & changed
+                    or self._uses(page.template, templates)):
+                dirty.append(url)
+        return dirty
+
+    def _changed_templates(self, last: Snapshot) -> set[str]:
+        now = self._template_stamps()
+        return {name for name in now.keys() | last.templates.keys()
+                if now.get(name) != last.templates.get(name)}
+
+    def _uses(self, template: str, changed: set[str]) -> bool:
+        return bool(changed) and bool(self.renderer.dependencies(template) & changed)
+
+    def _template_stamps(self) -> dict[str, tuple[int, int]]:
+        folder = self.project.templates
+        return {p.relative_to(folder).as_posix(): _stamp(p)
+                for p in folder.rglob("*") if p.is_file()}
+
+    def _write(self, last: Snapshot, files: dict[str, bytes], removed: set[str],
+               statics: dict[str, Path]) -> tuple[list[str], list[str]]:
+        """Write changed files in place, atomically each; delete what is gone."""
+        out = self.project.out
+        written = []
+        for path, data in sorted(files.items()):
+            fingerprint = digest(data)
+            if last.digests.get(path) != fingerprint:
+                _replace(out / path, data)
+                last.digests[path] = fingerprint
+                written.append(path)
+        for path, source in statics.items():
+            if last.statics.get(path) != _stamp(source):
+                _replace(out / path, source.read_bytes())
+                written.append(path)
+        gone = sorted(removed | (set(last.statics) - set(statics)))
+        for path in gone:
+            (out / path).unlink(missing_ok=True)
+            last.digests.pop(path, None)
+            _prune(out / path, out)
+        return written, gone
+
+
+def _replace(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+
+
+def _prune(path: Path, root: Path) -> None:
+    """Remove folders left empty by a deleted page, up to the output root."""
+    folder = path.parent
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def build_site(project: Project) -> BuildResult:
+    """Build the site into `project.out`, or raise without touching it."""
+    return SiteBuilder(project).build()
+
+
+__all__ = ["SiteBuilder", "build_site"]
