@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from legwork import structured
 from legwork.links import Links
 from legwork.model import Entry, Exercise, Guide, Plan, Term, Tip
-from legwork.urls import output_path
+from legwork.urls import absolute_url, output_path
 
 TAXONOMIES = ("muscles", "goals", "levels", "equipment")
 """Vocabularies with a page per term, in navigation order."""
@@ -126,6 +127,7 @@ def entry_pages(guide: Guide, links: Links) -> list[Page]:
             "tips": [e for e in links.referrers(ex) if isinstance(e, Tip)],
             "plans": [e for e in links.referrers(ex) if isinstance(e, Plan)],
             "referrers": [e for e in links.referrers(ex) if isinstance(e, Exercise)],
+            "json_ld": structured.json_ld(structured.exercise_ld(ex, _public(guide, ex.url))),
             **_neighbours(guide.exercises, ex),
         }, _slugs(shown), breadcrumbs=(("Exercises", "exercises/"),), entry=ex))
     for tip in guide.tips:
@@ -134,6 +136,7 @@ def entry_pages(guide: Guide, links: Links) -> list[Page]:
         pages.append(Page(tip.url, "tip.html", tip.title, {
             "tip": tip, "exercises": exercises, "related": links.all(tip.related),
             "referrers": links.referrers(tip), **_neighbours(guide.tips, tip),
+            "json_ld": structured.json_ld(structured.tip_ld(tip, _public(guide, tip.url))),
         }, _slugs(shown), breadcrumbs=(("Tips", "tips/"),), entry=tip))
     for plan in guide.plans:
         used = links.all([item.exercise for s in plan.sessions for item in s.items])
@@ -141,8 +144,32 @@ def entry_pages(guide: Guide, links: Links) -> list[Page]:
         pages.append(Page(plan.url, "plan.html", plan.title, {
             "plan": plan, "exercises": {e.slug: e for e in used},
             "related": links.all(plan.related), "referrers": links.referrers(plan),
+            "json_ld": structured.json_ld(structured.plan_ld(plan, _public(guide, plan.url))),
             **_neighbours(guide.plans, plan),
         }, _slugs(shown), breadcrumbs=(("Plans", "plans/"),), entry=plan))
+    return pages
+
+
+def _public(guide: Guide, url: str) -> str:
+    """The URL a reader would share: absolute with a base URL, else site-relative."""
+    return absolute_url(url, guide.config.base_url) or url
+
+
+def data_pages(guide: Guide) -> list[Page]:
+    """The guide's data as JSON, with a JSON Schema for each file."""
+    records = {
+        "exercises": [structured.exercise_record(e, _public(guide, e.url))
+                      for e in guide.exercises],
+        "tips": [structured.tip_record(t, _public(guide, t.url)) for t in guide.tips],
+        "plans": [structured.plan_record(p, _public(guide, p.url)) for p in guide.plans],
+    }
+    sources = {"exercises": guide.exercises, "tips": guide.tips, "plans": guide.plans}
+    pages = []
+    for name, payload in records.items():
+        pages.append(Page(f"data/{name}.json", "data.json", name, {"payload": payload},
+                          _slugs(sources[name])))
+        pages.append(Page(f"data/{name}.schema.json", "data.json", f"{name} schema",
+                          {"payload": structured.SCHEMAS[name]}))
     return pages
 
 
@@ -180,8 +207,13 @@ def index_pages(guide: Guide) -> list[Page]:
     tips_by_topic = [(t, [tip for tip in guide.tips if tip.topic == t]) for t in topics]
     featured = [p for p in guide.plans
                 if p.slug in {r.slug for r in guide.config.featured_plans}]
+    website = structured.json_ld({
+        "@context": "https://schema.org", "@type": "WebSite", "name": guide.config.title,
+        "description": guide.config.description,
+        **({"url": guide.config.base_url} if guide.config.base_url else {})})
     return [
-        Page("", "home.html", guide.config.title, {"featured": featured}, everything),
+        Page("", "home.html", guide.config.title, {"featured": featured, "json_ld": website},
+             everything),
         Page("exercises/", "exercises.html", "Exercises", {}, _slugs(guide.exercises)),
         Page("tips/", "tips.html", "Tips",
              {"topics": [(t, tips) for t, tips in tips_by_topic if tips]}, _slugs(guide.tips)),
@@ -194,7 +226,8 @@ def index_pages(guide: Guide) -> list[Page]:
 
 def plan_pages(guide: Guide, links: Links) -> list[Page]:
     """Every page of the site, in a stable order."""
-    pages = [*index_pages(guide), *entry_pages(guide, links), *taxonomy_pages(guide)]
+    pages = [*index_pages(guide), *entry_pages(guide, links), *taxonomy_pages(guide),
+             *data_pages(guide)]
     sitemap = next(p for p in pages if p.url == "sitemap.xml")
     sitemap.context["urls"] = [p.url for p in pages if p.output_path.endswith("index.html")]
     return pages

@@ -8,14 +8,14 @@ from tests.conftest import run_cli, tree, write
 def test_build_prints_summary_and_exits_zero(guide_dir):
     result = run_cli("build", "--content", "content", "--out", "site", cwd=guide_dir.parent)
     assert result.returncode == 0, result.stderr
-    assert re.fullmatch(r"built 28 pages from 7 entries in \d+\.\d\d s\n", result.stdout)
+    assert re.fullmatch(r"built 34 pages from 7 entries in \d+\.\d\d s\n", result.stdout)
     assert (guide_dir.parent / "site" / "index.html").exists()
 
 
 def test_options_without_a_command_mean_build(guide_dir):
     result = run_cli("--content", "content", cwd=guide_dir.parent)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("built 28 pages")
+    assert result.stdout.startswith("built 34 pages")
 
 
 def test_check_writes_nothing(guide_dir):

