@@ -7,6 +7,7 @@ edit affects and rendering can be spread over worker processes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,6 +156,30 @@ def _public(guide: Guide, url: str) -> str:
     return absolute_url(url, guide.config.base_url) or url
 
 
+SEARCH_BODY_CHARS = 400
+"""How much of each body the search index keeps: enough to match, small to download."""
+
+
+def plain_text(markdown: str, titles: dict[str, str]) -> str:
+    """Markdown reduced to words for the search index."""
+    text = re.sub(r"\[\[([^\]|]+)\|([^\]]+)\]\]", r"\2", markdown)
+    text = re.sub(r"\[\[([^\]]+)\]\]", lambda m: titles.get(m[1].strip(), m[1]), text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"[#*_`>|-]+", " ", text)
+    return " ".join(text.split())[:SEARCH_BODY_CHARS]
+
+
+def search_pages(guide: Guide) -> list[Page]:
+    """The search page and the index its script loads."""
+    titles = {e.slug: e.title for e in guide.entries()}
+    records = [{"u": e.url, "t": e.title, "k": e.kind_name.capitalize(),
+                "a": " ".join(getattr(e, "aliases", [])), "s": e.summary,
+                "b": plain_text(e.body, titles)} for e in guide.entries()]
+    return [Page("search/", "search.html", "Search"),
+            Page("search-index.js", "search-index.js", "Search index", {"records": records},
+                 _slugs(guide.entries()))]
+
+
 def data_pages(guide: Guide) -> list[Page]:
     """The guide's data as JSON, with a JSON Schema for each file."""
     records = {
@@ -227,7 +252,7 @@ def index_pages(guide: Guide) -> list[Page]:
 def plan_pages(guide: Guide, links: Links) -> list[Page]:
     """Every page of the site, in a stable order."""
     pages = [*index_pages(guide), *entry_pages(guide, links), *taxonomy_pages(guide),
-             *data_pages(guide)]
+             *search_pages(guide), *data_pages(guide)]
     sitemap = next(p for p in pages if p.url == "sitemap.xml")
     sitemap.context["urls"] = [p.url for p in pages if p.output_path.endswith("index.html")]
     return pages

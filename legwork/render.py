@@ -7,6 +7,7 @@ so `[[slug]]` links are relative to the page that shows them.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -44,16 +45,21 @@ class Renderer:
                                 absolute_url=self.absolute_url)
 
     def bind(self, guide: Guide, links: Links, bodies: MarkdownBodies) -> Renderer:
-        """Render pages of this guide from now on."""
+        """Render pages of this guide from now on (and re-read the template data)."""
         self.guide = guide
         self.links = links
         self.bodies = bodies
-        self.env.globals.update(site=guide.config, guide=guide)
+        self.env.globals.update(site=guide.config, guide=guide, **self.template_data())
         return self
+
+    def template_data(self) -> dict[str, Any]:
+        """`templates/*.json`: drawing data for templates, e.g. the body map's shapes."""
+        return {path.stem: json.loads(path.read_text(encoding="utf-8"))
+                for path in sorted(self.templates.glob("*.json")) if path.name != "data.json"}
 
     def dependencies(self, name: str) -> set[str]:
         """`name` and every template it extends, includes or imports."""
-        found, todo = set(), [name]
+        found, todo = {p.name for p in self.templates.glob("*.json")}, [name]
         while todo:
             current = todo.pop()
             if current in found:

@@ -66,3 +66,12 @@ def tree(folder: Path) -> dict[str, bytes]:
     """Every file below `folder` with its bytes, for comparing whole outputs."""
     return {p.relative_to(folder).as_posix(): p.read_bytes()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say where the screenshots and printed pages are, for a person to look at."""
+    artifacts = REPO / "test-artifacts"
+    if artifacts.is_dir():
+        for folder in sorted(p for p in artifacts.iterdir() if p.is_dir()):
+            count = len(list(folder.iterdir()))
+            terminalreporter.write_line(f"{folder.name}: {count} files in {folder}")

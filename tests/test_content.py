@@ -1,5 +1,6 @@
 """The real guide in content/: built with every check, complete, and traced to sources."""
 
+import json
 import re
 from pathlib import Path
 
@@ -102,3 +103,11 @@ def test_real_site_has_every_page_type(site):
                  "equipment/none/index.html", "tips/rest-days/index.html",
                  "plans/speed-block/index.html", "404.html", "sitemap.xml", "robots.txt"]:
         assert (site / path).is_file(), path
+
+
+def test_body_map_has_a_region_for_every_muscle_group_and_no_other(loaded):
+    bodymap = json.loads((REPO / "templates" / "bodymap.json").read_text())
+    drawn = {slug for view in bodymap["views"] for slug in view["regions"]}
+    groups = set(loaded.guide.vocabularies["muscles"].terms)
+    assert sorted(groups - drawn) == []
+    assert sorted(drawn - groups) == []

@@ -25,6 +25,7 @@ def test_every_page_type_exists(built):
 def test_exercise_page_links_variants_muscles_and_backlinks(built):
     page = soup(built / "exercises" / "calf-raise" / "index.html")
     assert page.h1.get_text() == "Calf raise"
+    page.select_one(".bodymap").extract()
     assert links(page, "#main") == [
         ("../../levels/beginner/", "Beginner"),
         ("../../goals/distance/", "Distance"),
@@ -85,6 +86,7 @@ def test_goal_page_lists_exercises_tips_and_plans(built):
 
 def test_home_links_every_goal_muscle_level_and_featured_plan(built):
     page = soup(built / "index.html")
+    page.select_one(".bodymap").extract()
     hrefs = [href for href, _ in links(page, "main")]
     assert hrefs == [
         "goals/distance/", "goals/speed/",
@@ -112,3 +114,23 @@ def test_sitemap_lists_every_html_page(built):
     sitemap = (built / "sitemap.xml").read_text()
     pages = sorted(p.relative_to(built).as_posix() for p in built.rglob("index.html"))
     assert sitemap.count("<loc>") == len(pages)
+
+
+def test_body_map_shades_primary_and_hatches_secondary_with_links(built):
+    page = soup(built / "exercises" / "box-jump" / "index.html")
+    regions = {(a["href"], a["class"][1]) for a in page.select(".bodymap a.region")}
+    assert ("../../muscles/quadriceps/", "primary") in regions
+    assert ("../../muscles/glutes/", "primary") in regions
+    assert ("../../muscles/calves/", "secondary") in regions
+    assert ("../../muscles/hamstrings/", "idle") in regions
+    labels = {a["aria-label"] for a in page.select(".bodymap a.region.secondary")}
+    assert labels == {"Calves (secondary), back view"}
+    caption = " ".join(page.select_one(".bodymap figcaption").get_text().split())
+    assert caption == "Primary: Quadriceps, Glutes Secondary: Calves"
+
+
+def test_body_map_on_home_links_every_drawn_muscle_group(built):
+    page = soup(built / "index.html")
+    hrefs = {a["href"] for a in page.select(".bodymap a.region")}
+    assert hrefs == {"muscles/quadriceps/", "muscles/hamstrings/", "muscles/glutes/",
+                     "muscles/calves/"}
