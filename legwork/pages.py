@@ -225,6 +225,21 @@ def taxonomy_pages(guide: Guide) -> list[Page]:
     return pages
 
 
+def card_pages(guide: Guide) -> list[Page]:
+    """Printable decks of exercise cards: every card, and one deck per taxonomy term."""
+    pages = [Page("cards/", "deck.html", "All exercise cards",
+                  {"exercises": guide.exercises, "term": None}, _slugs(guide.exercises),
+                  breadcrumbs=(("Exercises", "exercises/"),))]
+    for name in TAXONOMIES:
+        for term in guide.vocabularies[name].terms.values():
+            exercises = exercises_for(guide, term)
+            if exercises:
+                pages.append(Page(f"cards/{term.url}", "deck.html", f"{term.name} cards",
+                                  {"exercises": exercises, "term": term}, _slugs(exercises),
+                                  breadcrumbs=((term.name, term.url),)))
+    return pages
+
+
 def index_pages(guide: Guide) -> list[Page]:
     """Home, the entry indexes and the files hosts and search engines look for."""
     everything = _slugs(guide.entries())
@@ -252,7 +267,7 @@ def index_pages(guide: Guide) -> list[Page]:
 def plan_pages(guide: Guide, links: Links) -> list[Page]:
     """Every page of the site, in a stable order."""
     pages = [*index_pages(guide), *entry_pages(guide, links), *taxonomy_pages(guide),
-             *search_pages(guide), *data_pages(guide)]
+             *card_pages(guide), *search_pages(guide), *data_pages(guide)]
     sitemap = next(p for p in pages if p.url == "sitemap.xml")
     sitemap.context["urls"] = [p.url for p in pages if p.output_path.endswith("index.html")]
     return pages

@@ -7,13 +7,15 @@ so `[[slug]]` links are relative to the page that shows them.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2 import meta
-from markupsafe import Markup
+import segno
+from markupsafe import Markup, escape
 
 from legwork.links import Links
 from legwork.markdown import MarkdownBodies
@@ -42,7 +44,7 @@ class Renderer:
         self.env.filters["href"] = href
         self.env.filters["frequency"] = frequency
         self.env.globals.update(taxonomies=TAXONOMIES, markdown=self.markdown,
-                                absolute_url=self.absolute_url)
+                                absolute_url=self.absolute_url, qr_code=qr_code)
 
     def bind(self, guide: Guide, links: Links, bodies: MarkdownBodies) -> Renderer:
         """Render pages of this guide from now on (and re-read the template data)."""
@@ -94,6 +96,19 @@ def _link(page: Page, target: str, base_url: str) -> str:
     if page.absolute_links:
         return absolute_path(target, base_url)
     return relative_url(target, page.url)
+
+
+@functools.lru_cache(maxsize=4096)
+def qr_code(url: str) -> Markup:
+    """An inline SVG QR code for `url`, black on white so it scans when printed.
+
+    Cached: a card appears in several decks and on its exercise page.
+    """
+    code = segno.make(url, error="m")
+    label = escape(f"QR code for {url}")
+    svg = code.svg_inline(scale=1, border=2, dark="#000", light="#fff", omitsize=True,
+                          svgclass="qr")
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))
 
 
 @jinja2.pass_context
