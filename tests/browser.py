@@ -41,6 +41,7 @@ def chromium_args(profile: Path) -> list[str]:
 
 @pytest.fixture(scope="session")
 def browser():
+    """One headless Chromium for the whole run (see conftest.py)."""
     require(Path(CHROMIUM), "Chromium")
     from playwright.sync_api import sync_playwright
 

@@ -14,6 +14,8 @@ from legwork.build import Project
 from legwork.site import build_site
 
 REPO = Path(__file__).resolve().parent.parent
+
+pytest_plugins = ["tests.browser"]  # the session-wide `browser` fixture
 FIXTURE = REPO / "tests" / "fixtures" / "guide"
 
 

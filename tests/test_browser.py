@@ -8,7 +8,7 @@ import pytest
 
 from legwork.build import Project
 from legwork.site import build_site
-from tests.browser import AXE, browser, require, screenshots_folder, serve_folder  # noqa: F401
+from tests.browser import AXE, require, screenshots_folder, serve_folder
 from tests.conftest import REPO
 
 PAGES = {
@@ -32,7 +32,7 @@ def site(tmp_path_factory):
     stop()
 
 
-def open_page(browser, url: str, width: int = 1280, **options):  # noqa: F811
+def open_page(browser, url: str, width: int = 1280, **options):
     """A new page at `url`, with console errors and page errors collected."""
     context = browser.new_context(viewport={"width": width, "height": 900}, **options)
     page = context.new_page()
@@ -45,7 +45,7 @@ def open_page(browser, url: str, width: int = 1280, **options):  # noqa: F811
 
 @pytest.mark.parametrize("width", [360, 1280])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_loads_cleanly_and_fits_the_screen(browser, site, name, width):  # noqa: F811
+def test_page_loads_cleanly_and_fits_the_screen(browser, site, name, width):
     base, _ = site
     page = open_page(browser, base + PAGES[name], width)
     page.screenshot(path=str(screenshots_folder("screenshots") / f"{name}-{width}.png"),
@@ -61,7 +61,7 @@ def visible_titles(page) -> list[str]:
                                      "links => links.map(a => a.textContent)")
 
 
-def test_filters_with_the_keyboard_narrow_the_list_and_stay_in_the_url(browser, site):  # noqa: F811
+def test_filters_with_the_keyboard_narrow_the_list_and_stay_in_the_url(browser, site):
     base, out = site
     exercises = json.loads((out / "data" / "exercises.json").read_text())
     page = open_page(browser, base + "exercises/")
@@ -91,7 +91,7 @@ def test_filters_with_the_keyboard_narrow_the_list_and_stay_in_the_url(browser, 
     shared.context.close()
 
 
-def test_without_javascript_the_index_is_a_complete_list(browser, site):  # noqa: F811
+def test_without_javascript_the_index_is_a_complete_list(browser, site):
     base, out = site
     exercises = json.loads((out / "data" / "exercises.json").read_text())
     page = open_page(browser, base + "exercises/", java_script_enabled=False)
@@ -105,7 +105,7 @@ def result_titles(page) -> list[str]:
                                      "links => links.map(a => a.firstChild.textContent)")
 
 
-def test_search_as_you_type_and_enter_opens_the_first_result(browser, site):  # noqa: F811
+def test_search_as_you_type_and_enter_opens_the_first_result(browser, site):
     base, _ = site
     page = open_page(browser, base + "tips/")
     page.keyboard.press("/")
@@ -125,7 +125,7 @@ def test_search_as_you_type_and_enter_opens_the_first_result(browser, site):  # 
     page.context.close()
 
 
-def test_search_finds_aliases_and_body_text(browser, site):  # noqa: F811
+def test_search_finds_aliases_and_body_text(browser, site):
     base, _ = site
     page = open_page(browser, base)
     page.fill("#search-input", "wall squat")
@@ -138,7 +138,7 @@ def test_search_finds_aliases_and_body_text(browser, site):  # noqa: F811
     page.context.close()
 
 
-def test_clicking_a_body_map_region_opens_its_muscle_page(browser, site):  # noqa: F811
+def test_clicking_a_body_map_region_opens_its_muscle_page(browser, site):
     base, _ = site
     page = open_page(browser, base)
     page.click(".bodymap a.region[href='muscles/hamstrings/'] path >> nth=0")
@@ -149,7 +149,7 @@ def test_clicking_a_body_map_region_opens_its_muscle_page(browser, site):  # noq
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", list(EVERY_PAGE_TYPE))
-def test_axe_finds_no_violations(browser, site, name, scheme):  # noqa: F811
+def test_axe_finds_no_violations(browser, site, name, scheme):
     require(AXE, "axe-core")
     base, _ = site
     page = open_page(browser, base + EVERY_PAGE_TYPE[name], color_scheme=scheme)
@@ -165,7 +165,7 @@ def test_axe_finds_no_violations(browser, site, name, scheme):  # noqa: F811
     page.context.close()
 
 
-def test_exercise_page_weighs_under_50_kb_with_one_blocking_stylesheet(browser, site):  # noqa: F811
+def test_exercise_page_weighs_under_50_kb_with_one_blocking_stylesheet(browser, site):
     base, _ = site
     sizes: dict[str, int] = {}
     context = browser.new_context()
@@ -183,7 +183,7 @@ def test_exercise_page_weighs_under_50_kb_with_one_blocking_stylesheet(browser, 
     context.close()
 
 
-def test_dark_mode_follows_the_system_setting(browser, site):  # noqa: F811
+def test_dark_mode_follows_the_system_setting(browser, site):
     base, _ = site
     colours = {}
     for scheme in ("light", "dark"):

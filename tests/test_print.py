@@ -11,7 +11,7 @@ import pytest
 
 from legwork.build import Project, load_guide
 from legwork.site import build_site
-from tests.browser import browser, require, screenshots_folder, serve_folder  # noqa: F401
+from tests.browser import require, screenshots_folder, serve_folder
 from tests.conftest import REPO, make_project, soup
 
 BASE = "https://user.github.io/legwork/"
@@ -61,7 +61,7 @@ def guide():
     return load_guide(Project.at(REPO)).guide
 
 
-def print_pdf(browser, url: str, target: Path, paper: str | None = None,  # noqa: F811
+def print_pdf(browser, url: str, target: Path, paper: str | None = None,
               page_format: str | None = None) -> Path:
     page = browser.new_page()
     page.goto(url)
@@ -83,7 +83,7 @@ def titles_on(text: str, titles: list[str]) -> list[str]:
     return found
 
 
-def test_deck_prints_one_card_per_a6_page_in_order(browser, site, guide, tmp_path):  # noqa: F811
+def test_deck_prints_one_card_per_a6_page_in_order(browser, site, guide, tmp_path):
     base, _ = site
     pdf = print_pdf(browser, base + "cards/", tmp_path / "deck.pdf")
     titles = [e.title for e in guide.exercises]
@@ -98,7 +98,7 @@ def test_deck_prints_one_card_per_a6_page_in_order(browser, site, guide, tmp_pat
 
 
 @pytest.mark.parametrize(("paper", "size"), [("a4", A4), ("letter", LETTER)])
-def test_deck_prints_four_cards_per_sheet(browser, site, guide, tmp_path, paper, size):  # noqa: F811
+def test_deck_prints_four_cards_per_sheet(browser, site, guide, tmp_path, paper, size):
     base, _ = site
     pdf = print_pdf(browser, base + "cards/", tmp_path / f"deck-{paper}.pdf", paper=paper)
     titles = [e.title for e in guide.exercises]
@@ -113,7 +113,7 @@ def test_deck_prints_four_cards_per_sheet(browser, site, guide, tmp_path, paper,
                     "-singlefile", str(pdf), str(shots / f"deck-{paper}-page1")], check=True)
 
 
-def test_printed_pages_carry_no_site_chrome(browser, site, tmp_path):  # noqa: F811
+def test_printed_pages_carry_no_site_chrome(browser, site, tmp_path):
     base, _ = site
     for url in ["cards/", "cards/goals/speed/", "exercises/squat/", "plans/speed-block/"]:
         pdf = print_pdf(browser, base + url, tmp_path / "page.pdf")
@@ -122,7 +122,7 @@ def test_printed_pages_carry_no_site_chrome(browser, site, tmp_path):  # noqa: F
             assert [c for c in CHROME_TEXT if c in flat] == [], url
 
 
-def test_taxonomy_deck_is_linked_and_holds_that_terms_cards(browser, site, guide, tmp_path):  # noqa: F811
+def test_taxonomy_deck_is_linked_and_holds_that_terms_cards(browser, site, guide, tmp_path):
     base, out = site
     term_page = soup(out / "muscles" / "calves" / "index.html")
     link = term_page.find("a", string="Print these cards")
@@ -134,7 +134,7 @@ def test_taxonomy_deck_is_linked_and_holds_that_terms_cards(browser, site, guide
         assert (out / "cards" / name / "index.html").is_file()
 
 
-def test_exercise_page_prints_just_its_card(browser, site, tmp_path):  # noqa: F811
+def test_exercise_page_prints_just_its_card(browser, site, tmp_path):
     base, out = site
     page = soup(out / "exercises" / "box-jump" / "index.html")
     assert page.find("button", attrs={"data-print": True}).get_text() == "Print this card"
@@ -148,7 +148,7 @@ def test_exercise_page_prints_just_its_card(browser, site, tmp_path):  # noqa: F
 
 
 @pytest.mark.parametrize("page_format", ["A4", "Letter"])
-def test_every_plan_prints_on_one_sheet(browser, site, guide, tmp_path, page_format):  # noqa: F811
+def test_every_plan_prints_on_one_sheet(browser, site, guide, tmp_path, page_format):
     base, _ = site
     for plan in guide.plans:
         pdf = print_pdf(browser, base + plan.url, tmp_path / "plan.pdf", page_format=page_format)
@@ -161,7 +161,7 @@ def test_every_plan_prints_on_one_sheet(browser, site, guide, tmp_path, page_for
 
 
 @pytest.mark.parametrize("paper", ["a6", "a4", "letter"])
-def test_no_card_content_is_cut_off(browser, site, paper):  # noqa: F811
+def test_no_card_content_is_cut_off(browser, site, paper):
     base, _ = site
     page = browser.new_page()
     page.goto(base + "cards/")

@@ -26,10 +26,12 @@ def test_exercise_page_links_variants_muscles_and_backlinks(built):
     page = soup(built / "exercises" / "calf-raise" / "index.html")
     assert page.h1.get_text() == "Calf raise"
     page.select_one(".bodymap").extract()
+    page.select_one(".print-only").extract()
     assert links(page, "#main") == [
         ("../../levels/beginner/", "Beginner"),
         ("../../goals/distance/", "Distance"),
         ("../../goals/speed/", "Speed"),
+        ("../../cards/", "All cards"),
         ("../../muscles/calves/", "Calves"),
         ("../../equipment/none/", "No equipment"),
         ("../heel-drop/", "Heel drop"),
@@ -64,7 +66,7 @@ def test_wikilink_with_text_and_backlink_on_tip(built):
 def test_plan_page_lists_sessions_with_plan_dose_or_exercise_dose(built):
     page = soup(built / "plans" / "starter-plan" / "index.html")
     rows = [[cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
-            for row in page.select("tbody tr")]
+            for row in page.select(".screen-only tbody tr")]
     assert rows == [
         ["Calf raise", "3 \u00d7 15 reps, daily", ""],
         ["Bridge", "2 \u00d7 12 reps", "Squeeze at the top."],
