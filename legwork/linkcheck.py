@@ -65,6 +65,7 @@ class LinkIndex:
     def __init__(self, files: set[str]) -> None:
         self.files = set(files)
         self.ids: dict[str, set[str]] = {}
+        self._resolved: dict[tuple[str, str], tuple[str, str] | None] = {}
 
     def check(self, pages: dict[str, str], out_name: str, log: ErrorLog) -> None:
         """Record the ids of `pages` (path -> HTML), then check their links."""
@@ -80,7 +81,13 @@ class LinkIndex:
 
     def problem(self, link: str, page_path: str) -> str:
         """Why `link` on `page_path` is broken, or "" when it is fine or external."""
-        target = resolve(link, page_path)
+        if link.startswith("#"):
+            target = (page_path, link[1:])
+        else:
+            key = (page_path.rpartition("/")[0], link)  # pages in one folder share links
+            if key not in self._resolved:
+                self._resolved[key] = resolve(link, page_path)
+            target = self._resolved[key]
         if target is None:
             return ""
         path, fragment = target

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from legwork.links import Links
 from legwork.markdown import MarkdownBodies
-from legwork.model import Entry, Guide, frequency
+from legwork.model import Entry, Exercise, Guide, frequency
 from legwork.pages import TAXONOMIES, Page
 from legwork.urls import absolute_path, absolute_url, relative_url
 
@@ -44,7 +44,8 @@ class Renderer:
         self.env.filters["href"] = href
         self.env.filters["frequency"] = frequency
         self.env.globals.update(taxonomies=TAXONOMIES, markdown=self.markdown,
-                                absolute_url=self.absolute_url, qr_code=qr_code)
+                                absolute_url=self.absolute_url, qr_code=qr_code, card=self.card)
+        self._cards: dict[str, Markup] = {}
 
     def bind(self, guide: Guide, links: Links, bodies: MarkdownBodies) -> Renderer:
         """Render pages of this guide from now on (and re-read the template data)."""
@@ -52,7 +53,18 @@ class Renderer:
         self.links = links
         self.bodies = bodies
         self.env.globals.update(site=guide.config, guide=guide, **self.template_data())
+        self._cards = {}
         return self
+
+    def card(self, exercise: Exercise) -> Markup:
+        """The printable card of `exercise`, rendered once and reused by every deck.
+
+        A card holds no relative links, so it is the same on every page.
+        """
+        if exercise.slug not in self._cards:
+            module = self.env.get_template("_card.html").make_module()
+            self._cards[exercise.slug] = Markup(module.exercise_card(exercise))
+        return self._cards[exercise.slug]
 
     def template_data(self) -> dict[str, Any]:
         """`templates/*.json`: drawing data for templates, e.g. the body map's shapes."""
