@@ -66,10 +66,16 @@ class BuildResult:
     pages: int
     entries: int
     files: int
+    """Files written (unchanged files are linked from the previous build, not written)."""
     seconds: float
+    up_to_date: bool = False
+    """Nothing had changed since the last build, so nothing was rendered."""
 
     def summary(self) -> str:
         """E.g. "built 61 pages from 43 entries in 0.21 s"."""
+        if self.up_to_date:
+            return (f"site is up to date: {self.pages} pages from {self.entries} entries, "
+                    f"nothing changed ({self.seconds:.2f} s)")
         return f"built {self.pages} pages from {self.entries} entries in {self.seconds:.2f} s"
 
 

@@ -43,6 +43,15 @@ def position(html: str, offset: int) -> tuple[int, int]:
 
 def resolve(link: str, page_path: str) -> tuple[str, str] | None:
     """(file path, fragment) of an internal link, or None when it leaves the site."""
+    depth = page_path.count("/")
+    if link.startswith("../" * depth) and not link.startswith("../" * (depth + 1)) \
+            and not link.startswith("/") and ":" not in link and "%" not in link:
+        # The common case: a link that climbs to the site root, then names a path.
+        rest, _, fragment = link[3 * depth:].partition("#")
+        if not rest or rest.endswith("/"):
+            rest += "index.html"
+        if "/./" not in "/" + rest and "/../" not in "/" + rest:
+            return rest, fragment
     parts = urlsplit(link)
     if parts.scheme or parts.netloc or link.startswith("/"):
         return None

@@ -21,8 +21,8 @@ WIKILINK_RE = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
 SCHEME_RE = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 
-Resolver = Callable[[str], tuple[str, str]]
-"""slug -> (relative href, title) for the page being rendered."""
+Resolver = Callable[[str], tuple[str, str] | None]
+"""slug -> (relative href, title) for the page being rendered; None if unknown."""
 
 
 def safe_link(url: str) -> bool:
@@ -48,7 +48,10 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
 
 def _render_wikilink(self, tokens: list[Token], idx: int, options, env: dict) -> str:
     meta = tokens[idx].meta
-    href, title = env["resolve"](meta["slug"])
+    resolved = env["resolve"](meta["slug"])
+    if resolved is None:  # not a checked reference: show the text as written
+        return str(escape(tokens[idx].content))
+    href, title = resolved
     return f'<a href="{escape(href)}">{escape(meta["text"] or title)}</a>'
 
 
@@ -77,20 +80,8 @@ class MarkdownBodies:
 
     def references(self, entry: Entry) -> list[Ref]:
         """Every `[[slug]]` in the body, with its line and column in the file."""
-        lines = entry.body.split("\n")
-        refs = []
-        for block in self.tokens(entry):
-            if block.type != "inline" or not block.children or block.map is None:
-                continue
-            search_from = block.map[0]
-            for token in block.children:
-                if token.type != "wikilink":
-                    continue
-                line, column = _find(lines, token.content, search_from)
-                search_from = line
-                refs.append(Ref(token.meta["slug"], entry.path, entry.body_line + line,
-                                column + 1))
-        return refs
+        return [Ref(slug, entry.path, entry.body_line + line, column + 1)
+                for slug, line, column in find_wikilinks(entry.body)]
 
     def render(self, entry: Entry, resolve: Resolver) -> Markup:
         """The body as HTML, with `[[slug]]` links made relative by `resolve`."""
@@ -98,10 +89,41 @@ class MarkdownBodies:
         return Markup(html)
 
 
-def _find(lines: list[str], text: str, start: int) -> tuple[int, int]:
-    """0-based line and column of `text` at or after line `start`."""
-    for number in range(start, len(lines)):
-        column = lines[number].find(text)
-        if column >= 0:
-            return number, column
-    return start, 0
+FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+LIST_RE = re.compile(r"^ {0,3}([-+*]|\d{1,9}[.)])( |$)")
+CODE_SPAN_RE = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
+
+
+def find_wikilinks(body: str) -> list[tuple[str, int, int]]:
+    """(slug, 0-based line, 0-based column) of each `[[slug]]` outside code.
+
+    A light scan, far cheaper than a full parse: fenced and indented code
+    blocks and inline code spans are skipped, as CommonMark would treat them.
+    """
+    found: list[tuple[str, int, int]] = []
+    fence = ""
+    previous_blank, in_list = True, False
+    for number, line in enumerate(body.split("\n")):
+        stripped = line.strip()
+        if fence:
+            if stripped.startswith(fence):
+                fence = ""
+            continue
+        if match := FENCE_RE.match(line):
+            fence = match[1][0] * 3
+            continue
+        if not stripped:
+            previous_blank = True
+            continue
+        if LIST_RE.match(line):
+            in_list = True
+        elif not line.startswith((" ", "\t")):
+            in_list = False
+        indented_code = previous_blank and not in_list and line.startswith(("    ", "\t"))
+        previous_blank = False
+        if indented_code or "[[" not in line:
+            continue
+        visible = CODE_SPAN_RE.sub(lambda m: " " * len(m[0]), line)
+        for match in WIKILINK_RE.finditer(visible):
+            found.append((match[1].strip(), number, match.start()))
+    return found

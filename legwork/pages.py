@@ -115,7 +115,7 @@ def entry_pages(guide: Guide, links: Links) -> list[Page]:
     """One page per exercise, tip and plan."""
     pages = []
     similar = SimilarExercises(guide)
-    for ex in guide.exercises:
+    for i, ex in enumerate(guide.exercises):
         same_muscles = similar(ex)
         variants = links.all([*ex.easier, *ex.harder, *ex.related])
         shown = [ex, *variants, *same_muscles, *links.referrers(ex)]
@@ -129,24 +129,24 @@ def entry_pages(guide: Guide, links: Links) -> list[Page]:
             "plans": [e for e in links.referrers(ex) if isinstance(e, Plan)],
             "referrers": [e for e in links.referrers(ex) if isinstance(e, Exercise)],
             "json_ld": structured.json_ld(structured.exercise_ld(ex, _public(guide, ex.url))),
-            **_neighbours(guide.exercises, ex),
+            **_neighbours(guide.exercises, i),
         }, _slugs(shown), breadcrumbs=(("Exercises", "exercises/"),), entry=ex))
-    for tip in guide.tips:
+    for i, tip in enumerate(guide.tips):
         exercises = links.all(tip.exercises)
         shown = [tip, *exercises, *links.all(tip.related), *links.referrers(tip)]
         pages.append(Page(tip.url, "tip.html", tip.title, {
             "tip": tip, "exercises": exercises, "related": links.all(tip.related),
-            "referrers": links.referrers(tip), **_neighbours(guide.tips, tip),
+            "referrers": links.referrers(tip), **_neighbours(guide.tips, i),
             "json_ld": structured.json_ld(structured.tip_ld(tip, _public(guide, tip.url))),
         }, _slugs(shown), breadcrumbs=(("Tips", "tips/"),), entry=tip))
-    for plan in guide.plans:
+    for i, plan in enumerate(guide.plans):
         used = links.all([item.exercise for s in plan.sessions for item in s.items])
         shown = [plan, *used, *links.all(plan.related), *links.referrers(plan)]
         pages.append(Page(plan.url, "plan.html", plan.title, {
             "plan": plan, "exercises": {e.slug: e for e in used},
             "related": links.all(plan.related), "referrers": links.referrers(plan),
             "json_ld": structured.json_ld(structured.plan_ld(plan, _public(guide, plan.url))),
-            **_neighbours(guide.plans, plan),
+            **_neighbours(guide.plans, i),
         }, _slugs(shown), breadcrumbs=(("Plans", "plans/"),), entry=plan))
     return pages
 
@@ -198,10 +198,10 @@ def data_pages(guide: Guide) -> list[Page]:
     return pages
 
 
-def _neighbours(entries: list, entry: Entry) -> dict[str, Entry | None]:
-    i = entries.index(entry)
-    return {"previous": entries[i - 1] if i > 0 else None,
-            "next": entries[i + 1] if i + 1 < len(entries) else None}
+def _neighbours(entries: list, position: int) -> dict[str, Entry | None]:
+    """The entries before and after `position` in their list."""
+    return {"previous": entries[position - 1] if position > 0 else None,
+            "next": entries[position + 1] if position + 1 < len(entries) else None}
 
 
 def taxonomy_pages(guide: Guide) -> list[Page]:
@@ -225,18 +225,32 @@ def taxonomy_pages(guide: Guide) -> list[Page]:
     return pages
 
 
+DECK_SIZE = 100
+"""Cards per deck page; a longer deck continues on numbered pages."""
+
+
+def deck_pages(url: str, title: str, exercises: list[Exercise], term: Term | None,
+               breadcrumbs: tuple[tuple[str, str], ...]) -> list[Page]:
+    """A deck of cards at `url`, split into pages of DECK_SIZE cards."""
+    chunks = [exercises[i:i + DECK_SIZE] for i in range(0, len(exercises), DECK_SIZE)]
+    urls = [url if n == 0 else f"{url}{n + 1}/" for n in range(len(chunks))]
+    pager = list(zip(range(1, len(chunks) + 1), urls, strict=True)) if len(chunks) > 1 else []
+    return [Page(urls[n], "deck.html", title if n == 0 else f"{title}, part {n + 1}",
+                 {"exercises": chunk, "term": term, "total": len(exercises),
+                  "pager": pager, "part": n + 1}, _slugs(chunk), breadcrumbs=breadcrumbs)
+            for n, chunk in enumerate(chunks)]
+
+
 def card_pages(guide: Guide) -> list[Page]:
     """Printable decks of exercise cards: every card, and one deck per taxonomy term."""
-    pages = [Page("cards/", "deck.html", "All exercise cards",
-                  {"exercises": guide.exercises, "term": None}, _slugs(guide.exercises),
-                  breadcrumbs=(("Exercises", "exercises/"),))]
+    pages = deck_pages("cards/", "All exercise cards", guide.exercises, None,
+                       (("Exercises", "exercises/"),))
     for name in TAXONOMIES:
         for term in guide.vocabularies[name].terms.values():
             exercises = exercises_for(guide, term)
             if exercises:
-                pages.append(Page(f"cards/{term.url}", "deck.html", f"{term.name} cards",
-                                  {"exercises": exercises, "term": term}, _slugs(exercises),
-                                  breadcrumbs=((term.name, term.url),)))
+                pages += deck_pages(f"cards/{term.url}", f"{term.name} cards", exercises,
+                                    term, ((term.name, term.url),))
     return pages
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import meta
 import segno
+from jinja2 import meta
 from markupsafe import Markup, escape
 
 from legwork.links import Links
@@ -93,8 +93,10 @@ class Renderer:
         """The body of `entry` as HTML for the page being rendered."""
         page: Page = context["page"]
 
-        def resolve(slug: str) -> tuple[str, str]:
-            target = self.links.entries[slug]
+        def resolve(slug: str) -> tuple[str, str] | None:
+            target = self.links.entries.get(slug)
+            if target is None:
+                return None
             return _link(page, target.url, self.guide.config.base_url), target.title
 
         return self.bodies.render(entry, resolve)

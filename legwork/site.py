@@ -11,22 +11,54 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from legwork.build import BuildResult, Loaded, Project, load_guide, render_pages
 from legwork.errors import ErrorLog
-from legwork.linkcheck import LinkIndex, html_pages
+from legwork.linkcheck import LinkIndex, html_pages, position
 from legwork.markdown import MarkdownBodies
 from legwork.pages import Page, plan_pages
 from legwork.render import Renderer
-from legwork.write import check_output_folder, static_files, write_site
+from legwork.workers import Job, Stored, render_to_staging
+from legwork.workers import digest as fingerprint
+from legwork.write import (
+    check_output_folder,
+    finish_site,
+    read_manifest,
+    staging_folder,
+    static_files,
+)
 
 
 def digest(data: bytes) -> bytes:
     """A short fingerprint of an output file."""
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return bytes.fromhex(fingerprint(data))
+
+
+def input_fingerprint(project: Project) -> str:
+    """One fingerprint of everything a build reads: sources, templates, static files,
+    the engine's own code and the build options."""
+    engine = Path(__file__).resolve().parent
+    stamps = [repr((project.base_url, project.drafts, str(project.content.resolve())))]
+    for folder in (project.content, project.templates, project.static, engine):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                stamps.append(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}")
+    return hashlib.blake2b("\n".join(stamps).encode(), digest_size=16).hexdigest()
+
+
+def check_unique_outputs(pages: list[Page]) -> None:
+    """Two pages can never claim one output path; that is a bug in the page list."""
+    owners: dict[str, str] = {}
+    for page in pages:
+        if page.output_path in owners:
+            raise ValueError(f"two outputs claim {page.output_path}: "
+                             f"{owners[page.output_path]} and {page.url or 'home'}")
+        owners[page.output_path] = page.url or "home"
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -81,25 +113,55 @@ class SiteBuilder:
         # Refuse a dangerous output folder before any work.
         check_output_folder(project.out, [project.root, project.content, project.templates,
                                           project.static])
+        # Nothing to do when no source, template, option or engine file changed.
+        previous = read_manifest(project.out)
+        inputs = input_fingerprint(project)
+        if previous.get("inputs") == inputs:
+            return BuildResult(previous["pages"], previous["entries"], 0,
+                               time.perf_counter() - started, up_to_date=True)
         # Gather and check the whole guide.
         loaded = load_guide(project, self.bodies)
-        # Render every page in memory and check its links.
         pages = plan_pages(loaded.guide, loaded.links)
+        check_unique_outputs(pages)
+        # Render every page into a staging folder and check its links.
         self.renderer.bind(loaded.guide, loaded.links, loaded.bodies)
-        outputs = render_pages(pages, self.renderer, loaded.guide.config)
-        statics = static_files(project.static)
-        log = ErrorLog()
-        links = LinkIndex(set(outputs.files) | set(statics))
-        links.check(html_pages(outputs.files), project.out.name, log)
-        log.raise_if_any()
+        staging = staging_folder(project.out)
+        try:
+            job = Job(self.renderer, pages, staging, previous.get("outputs", {}), project.out)
+            stored = render_to_staging(job)
+            statics = static_files(project.static)
+            extra = {"CNAME": loaded.guide.config.cname.encode() + b"\n"} \
+                if loaded.guide.config.cname else {}
+            links = self._check_links(stored, set(statics) | set(extra), staging)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         # Swap the finished site in.
-        files = write_site(outputs, statics, project.out)
+        entries = len(loaded.guide.entries())
+        digests = {s.path: s.digest for s in stored}
+        files = finish_site(staging, statics, extra, project.out, {
+            "inputs": inputs, "pages": len(pages), "entries": entries, "outputs": digests})
+        written = sum(not s.reused for s in stored)
         self.last = Snapshot(loaded, {p.url: p for p in pages},
-                             {path: digest(data) for path, data in outputs.files.items()},
+                             {path: bytes.fromhex(d) for path, d in digests.items()},
                              links, self._template_stamps(),
                              {path: _stamp(src) for path, src in statics.items()})
-        entries = len(loaded.guide.entries())
-        return BuildResult(len(pages), entries, files, time.perf_counter() - started)
+        return BuildResult(len(pages), entries, written + files, time.perf_counter() - started)
+
+    def _check_links(self, stored: list[Stored], others: set[str], staging: Path) -> LinkIndex:
+        """Check the links the workers found; raises BuildFailed naming each broken one."""
+        links = LinkIndex({s.path for s in stored} | others)
+        links.ids = {s.path: set(s.ids) for s in stored if s.links or s.ids}
+        log = ErrorLog()
+        for item in stored:
+            for link, offset in item.links:
+                problem = links.problem(link, item.path)
+                if problem:
+                    html = (staging / item.path).read_text(encoding="utf-8")
+                    line, column = position(html, offset)
+                    log.add(f"{self.project.out.name}/{item.path}", line, column, problem)
+        log.raise_if_any()
+        return links
 
     def rebuild(self) -> RebuildResult:
         """Bring `project.out` up to date with the sources; raises BuildFailed."""

@@ -7,6 +7,7 @@ the output folder and its staging sibling, and no path is written twice.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -56,6 +57,49 @@ def check_output_folder(out: Path, protected: list[Path]) -> None:
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
         raise UsageError(f"refusing to replace {out}: it exists and was not made by Legwork "
                          f"(no {MARKER}); remove it or choose another --out")
+
+
+def staging_folder(out: Path) -> Path:
+    """A fresh, empty staging folder beside `out` (leftovers of a killed build removed)."""
+    staging = out.with_name(f".{out.name}.staging")
+    for leftover in (staging, out.with_name(f".{out.name}.old")):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    staging.mkdir(parents=True)
+    return staging
+
+
+def manifest_path(out: Path) -> Path:
+    """Where the fingerprints of the last build are kept: beside the output, not in it."""
+    return out.with_name(f".{out.name}.manifest.json")
+
+
+def read_manifest(out: Path) -> dict:
+    """The manifest of the build now in `out`, or {} when there is none to trust."""
+    path = manifest_path(out)
+    if not (out / MARKER).exists() or not path.exists():
+        return {}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def finish_site(staging: Path, statics: dict[str, Path], extra: dict[str, bytes],
+                out: Path, manifest: dict) -> int:
+    """Add static files and extras to a rendered staging folder, swap it in, record it."""
+    for path, source in statics.items():
+        target = staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    for path, data in extra.items():
+        (staging / path).write_bytes(data)
+    (staging / MARKER).write_bytes(b"")
+    manifest_path(out).unlink(missing_ok=True)  # never pair an old manifest with a new site
+    swap(staging, out, out.with_name(f".{out.name}.old"))
+    manifest_path(out).write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
+    return len(statics) + len(extra) + 1
 
 
 def write_site(outputs: Outputs, statics: dict[str, Path], out: Path) -> int:

@@ -27,6 +27,34 @@ def test_wikilink_positions_are_file_lines_and_columns():
     assert [(r.slug, r.line, r.column) for r in refs] == [("a", 7, 8), ("b", 8, 5), ("c", 8, 13)]
 
 
+TRICKY_BODIES = {
+    "fenced": "```\n[[a]]\n```\n[[b]]",
+    "tilde-fence": "~~~ python\n[[a]]\n~~~\n\n[[b]]",
+    "indented-code": "Intro.\n\n    [[a]]\n\n[[b]]",
+    "indented-after-text": "Intro\n    [[a]] continues the paragraph",
+    "list-continuation": "- item\n\n    [[a]] in the item\n- [[b]]",
+    "code-span": "Use `[[a]]` or ``[[b]] `x` `` then [[c]].",
+    "unclosed-backtick": "A ` then [[a]].",
+    "link-text": "[see [[a]]](https://example.org) and [[b|B]]",
+    "heading-and-quote": "# [[a]]\n\n> quote [[b]]\n\n1. [[c]]",
+    "pipe-text": "[[a|the A]] and [[ b ]]",
+}
+
+
+@pytest.mark.parametrize("body", TRICKY_BODIES.values(), ids=TRICKY_BODIES.keys())
+def test_reference_scan_agrees_with_the_markdown_parser(body):
+    """The cheap scan finds exactly the links markdown-it will render."""
+    bodies = MarkdownBodies()
+    parsed = [t.meta["slug"] for block in bodies.tokens(tip(body)) if block.children
+              for t in block.children if t.type == "wikilink"]
+    assert [r.slug for r in bodies.references(tip(body))] == parsed
+
+
+def test_unknown_wikilink_renders_as_its_text():
+    html = str(MarkdownBodies().render(tip("See [[nowhere]]."), lambda slug: None))
+    assert html == "<p>See [[nowhere]].</p>\n"
+
+
 def test_wikilinks_in_code_are_not_references():
     refs = MarkdownBodies().references(tip("`[[a]]`\n\n    [[b]]\n"))
     assert refs == []

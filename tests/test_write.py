@@ -10,11 +10,29 @@ from tests.conftest import REPO, make_project, tree, write
 
 def test_failed_build_leaves_previous_site_byte_for_byte(guide_dir, built):
     before = tree(built)
+    manifest = (built.parent / ".site.manifest.json").read_bytes()
     write(guide_dir / "exercises" / "bridge.md", "---\ntitle: [\n---\n")
     with pytest.raises(BuildFailed):
         build_site(make_project(guide_dir))
     assert tree(built) == before
-    assert sorted(p.name for p in built.parent.iterdir()) == ["content", "site"]
+    assert (built.parent / ".site.manifest.json").read_bytes() == manifest
+    assert sorted(p.name for p in built.parent.iterdir()) == [
+        ".site.manifest.json", "content", "site"]
+
+
+def test_unchanged_project_is_not_rebuilt_and_edits_rewrite_only_changed_files(guide_dir,
+                                                                             built):
+    stamps = {p: p.stat().st_ino for p in built.rglob("*") if p.is_file()}
+    assert build_site(make_project(guide_dir)).up_to_date
+    entry = guide_dir / "exercises" / "bridge.md"
+    entry.write_text(entry.read_text().replace("Lift the hips from the floor.", "Hips up."))
+    result = build_site(make_project(guide_dir))
+    assert not result.up_to_date
+    changed = {p for p in built.rglob("*") if p.is_file() and stamps.get(p) != p.stat().st_ino}
+    names = {p.relative_to(built).as_posix() for p in changed}
+    assert "exercises/bridge/index.html" in names
+    assert "exercises/calf-raise/index.html" not in names
+    assert len(names) < len(stamps) / 2
 
 
 def test_same_content_builds_byte_identical_output(guide_dir, tmp_path):

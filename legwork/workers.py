@@ -1,0 +1,101 @@
+"""Rendering pages into the staging folder, spread over worker processes.
+
+Each worker renders a share of the pages and writes them straight into the
+staging folder. A file whose bytes match the last build is hard-linked from
+the current output instead of written, so unchanged files keep their inode
+and modification time. Workers send back only fingerprints and link data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from legwork.linkcheck import scan
+from legwork.pages import Page
+from legwork.render import Renderer
+
+PARALLEL_FROM = 300
+"""Below this many pages, starting processes costs more than it saves."""
+
+
+def digest(data: bytes) -> str:
+    """A short fingerprint of an output file."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What became of one output file."""
+
+    path: str
+    digest: str
+    reused: bool
+    """True when hard-linked from the previous build instead of written."""
+    ids: frozenset[str]
+    links: tuple[tuple[str, int], ...]
+    """(href or src, offset in the file) for the internal link check."""
+
+
+class Job:
+    """Everything a worker needs; inherited by forked workers, never pickled."""
+
+    def __init__(self, renderer: Renderer, pages: list[Page], staging: Path,
+                 previous: dict[str, str], current: Path) -> None:
+        self.renderer = renderer
+        self.pages = pages
+        self.staging = staging
+        self.previous = previous
+        self.current = current
+
+    def store(self, page: Page) -> Stored:
+        data = self.renderer.render(page)
+        path = page.output_path
+        fingerprint = digest(data)
+        target = self.staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        reused = False
+        if self.previous.get(path) == fingerprint:
+            try:
+                os.link(self.current / path, target)
+                reused = True
+            except OSError:  # missing, or on another file system
+                pass
+        if not reused:
+            target.write_bytes(data)
+        ids: frozenset[str] = frozenset()
+        links: tuple[tuple[str, int], ...] = ()
+        if path.endswith(".html") and path != "404.html":
+            found_ids, found_links = scan(data.decode("utf-8"))
+            ids = frozenset(found_ids)
+            links = tuple((link, offset) for link, offset, _ in found_links)
+        return Stored(path, fingerprint, reused, ids, links)
+
+
+_job: Job | None = None
+
+
+def _render_share(indices: list[int]) -> list[Stored]:
+    assert _job is not None
+    return [_job.store(_job.pages[i]) for i in indices]
+
+
+def render_to_staging(job: Job, processes: int | None = None) -> list[Stored]:
+    """Render every page of `job`; in parallel when it pays and fork is available."""
+    global _job
+    processes = processes or os.cpu_count() or 1
+    methods = multiprocessing.get_all_start_methods()
+    if processes < 2 or len(job.pages) < PARALLEL_FROM or "fork" not in methods:
+        return [job.store(page) for page in job.pages]
+    # Interleaved shares balance heavy pages (decks, indexes) across workers.
+    shares = [list(range(i, len(job.pages), processes * 4)) for i in range(processes * 4)]
+    _job = job
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            results = pool.map(_render_share, shares, chunksize=1)
+    finally:
+        _job = None
+    return sorted((s for share in results for s in share), key=lambda s: s.path)
