@@ -60,7 +60,7 @@ def exercise(rng: random.Random, i: int, slugs: list[str]) -> str:
     secondary = f"\n  secondary: [{muscles[-1]}]" if len(muscles) > 1 else ""
     primary = muscles[:-1] if len(muscles) > 1 else muscles
     # Chains of ten variants: each exercise is harder than the one before it.
-    has_next = i % 10 < 9 and f"exercise-{i + 1:05d}" in slugs
+    has_next = i % 10 < 9 and i + 1 < len(slugs)
     harder = f"harder: [exercise-{i + 1:05d}]\n" if has_next else ""
     easier = f"easier: [exercise-{i - 1:05d}]\n" if i % 10 > 0 else ""
     return f"""---

@@ -44,8 +44,10 @@ class Renderer:
         self.env.filters["href"] = href
         self.env.filters["frequency"] = frequency
         self.env.globals.update(taxonomies=TAXONOMIES, markdown=self.markdown,
-                                absolute_url=self.absolute_url, qr_code=qr_code, card=self.card)
+                                absolute_url=self.absolute_url, qr_code=qr_code, card=self.card,
+                                body_map=self.body_map, body_map_sprite=self.body_map_sprite)
         self._cards: dict[str, Markup] = {}
+        self._maps: dict[tuple, Markup] = {}
 
     def bind(self, guide: Guide, links: Links, bodies: MarkdownBodies) -> Renderer:
         """Render pages of this guide from now on (and re-read the template data)."""
@@ -54,7 +56,36 @@ class Renderer:
         self.bodies = bodies
         self.env.globals.update(site=guide.config, guide=guide, **self.template_data())
         self._cards = {}
+        self._maps = {}
         return self
+
+    @jinja2.pass_context
+    def body_map(self, context: Any, primary: list = (), secondary: list = (),
+                 mode: str = "exercise", label: str = "Muscles worked",
+                 uid: str = "bm") -> Markup:
+        """The body map, rendered once per combination of muscles, mode and page depth.
+
+        Its links are relative, and relative links depend only on how deep the
+        page sits, so pages at one depth share the same markup.
+        """
+        page: Page = context.get("page") or Page("", "", "")  # cards are page-independent
+        depth = -1 if mode == "card" else page.url.count("/")
+        key = (depth, page.absolute_links, tuple(t.slug for t in primary),
+               tuple(t.slug for t in secondary), mode, label, uid)
+        if key not in self._maps:
+            stand_in = Page("x/" * max(depth, 0), page.template, page.title,
+                            absolute_links=page.absolute_links)
+            module = self.env.get_template("_bodymap.html").make_module({"page": stand_in})
+            self._maps[key] = Markup(module.body_map(list(primary), list(secondary), mode,
+                                                     label, uid))
+        return self._maps[key]
+
+    def body_map_sprite(self) -> Markup:
+        """The shapes every body map on a page refers to; emit once per page."""
+        if "sprite" not in self._maps:
+            module = self.env.get_template("_bodymap.html").make_module()
+            self._maps["sprite"] = Markup(module.body_map_sprite())
+        return self._maps["sprite"]
 
     def card(self, exercise: Exercise) -> Markup:
         """The printable card of `exercise`, rendered once and reused by every deck.
