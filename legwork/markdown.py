@@ -84,8 +84,14 @@ class MarkdownBodies:
                 for slug, line, column in find_wikilinks(entry.body)]
 
     def render(self, entry: Entry, resolve: Resolver) -> Markup:
-        """The body as HTML, with `[[slug]]` links made relative by `resolve`."""
-        html = self.md.renderer.render(self.tokens(entry), self.md.options, {"resolve": resolve})
+        """The body as HTML, with `[[slug]]` links made relative by `resolve`.
+
+        Each body is rendered on one page only, so its tokens are not kept.
+        """
+        cached = self._tokens.get(entry.slug)
+        tokens = cached[1] if cached and cached[0] == entry.body else \
+            self.md.parse(entry.body, {})
+        html = self.md.renderer.render(tokens, self.md.options, {"resolve": resolve})
         return Markup(html)
 
 

@@ -125,37 +125,40 @@ class SiteBuilder:
         check_unique_outputs(pages)
         # Render every page into a staging folder and check its links.
         self.renderer.bind(loaded.guide, loaded.links, loaded.bodies)
+        statics = static_files(project.static)
+        extra = {"CNAME": loaded.guide.config.cname.encode() + b"\n"} \
+            if loaded.guide.config.cname else {}
+        files = {p.output_path for p in pages} | set(statics) | set(extra)
         staging = staging_folder(project.out)
         try:
-            job = Job(self.renderer, pages, staging, previous.get("outputs", {}), project.out)
+            job = Job(self.renderer, pages, staging, previous.get("outputs", {}), project.out,
+                      files)
             stored = render_to_staging(job)
-            statics = static_files(project.static)
-            extra = {"CNAME": loaded.guide.config.cname.encode() + b"\n"} \
-                if loaded.guide.config.cname else {}
-            links = self._check_links(stored, set(statics) | set(extra), staging)
+            links = self._check_links(stored, files, staging)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         # Swap the finished site in.
         entries = len(loaded.guide.entries())
         digests = {s.path: s.digest for s in stored}
-        files = finish_site(staging, statics, extra, project.out, {
+        copied = finish_site(staging, statics, extra, project.out, {
             "inputs": inputs, "pages": len(pages), "entries": entries, "outputs": digests})
         written = sum(not s.reused for s in stored)
         self.last = Snapshot(loaded, {p.url: p for p in pages},
                              {path: bytes.fromhex(d) for path, d in digests.items()},
                              links, self._template_stamps(),
                              {path: _stamp(src) for path, src in statics.items()})
-        return BuildResult(len(pages), entries, written + files, time.perf_counter() - started)
+        return BuildResult(len(pages), entries, written + copied, time.perf_counter() - started)
 
-    def _check_links(self, stored: list[Stored], others: set[str], staging: Path) -> LinkIndex:
-        """Check the links the workers found; raises BuildFailed naming each broken one."""
-        links = LinkIndex({s.path for s in stored} | others)
-        links.ids = {s.path: set(s.ids) for s in stored if s.links or s.ids}
+    def _check_links(self, stored: list[Stored], files: set[str], staging: Path) -> LinkIndex:
+        """Report the links workers found broken, and check links to other pages'
+        fragments now that every page's ids are known; raises BuildFailed."""
+        links = LinkIndex(files)
+        links.ids = {s.path: set(s.ids) for s in stored if s.ids}
         log = ErrorLog()
         for item in stored:
-            for link, offset in item.links:
-                problem = links.problem(link, item.path)
+            for link, offset, problem in item.links:
+                problem = problem or links.problem(link, item.path)
                 if problem:
                     html = (staging / item.path).read_text(encoding="utf-8")
                     line, column = position(html, offset)

@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from legwork.linkcheck import scan
+from legwork.linkcheck import LinkIndex, scan
 from legwork.pages import Page
 from legwork.render import Renderer
 
@@ -36,20 +36,23 @@ class Stored:
     reused: bool
     """True when hard-linked from the previous build instead of written."""
     ids: frozenset[str]
-    links: tuple[tuple[str, int], ...]
-    """(href or src, offset in the file) for the internal link check."""
+    links: tuple[tuple[str, int, str], ...]
+    """(href or src, offset in the file, problem) of every link the worker found broken,
+    and of every link to another page's #fragment, which only the whole site can check."""
 
 
 class Job:
     """Everything a worker needs; inherited by forked workers, never pickled."""
 
     def __init__(self, renderer: Renderer, pages: list[Page], staging: Path,
-                 previous: dict[str, str], current: Path) -> None:
+                 previous: dict[str, str], current: Path, files: set[str]) -> None:
         self.renderer = renderer
         self.pages = pages
         self.staging = staging
         self.previous = previous
         self.current = current
+        self.links = LinkIndex(files)
+        """Every file the site will hold; ids are not known yet, so fragments wait."""
 
     def store(self, page: Page) -> Stored:
         data = self.renderer.render(page)
@@ -67,12 +70,15 @@ class Job:
         if not reused:
             target.write_bytes(data)
         ids: frozenset[str] = frozenset()
-        links: tuple[tuple[str, int], ...] = ()
+        links: list[tuple[str, int, str]] = []
         if path.endswith(".html") and path != "404.html":
             found_ids, found_links = scan(data.decode("utf-8"))
             ids = frozenset(found_ids)
-            links = tuple((link, offset) for link, offset, _ in found_links)
-        return Stored(path, fingerprint, reused, ids, links)
+            for link, offset, _ in found_links:
+                problem = self.links.problem(link, path)
+                if problem or ("#" in link and not link.startswith("#")):
+                    links.append((link, offset, problem))
+        return Stored(path, fingerprint, reused, ids, tuple(links))
 
 
 _job: Job | None = None
