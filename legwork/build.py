@@ -79,11 +79,22 @@ class BuildResult:
         return f"built {self.pages} pages from {self.entries} entries in {self.seconds:.2f} s"
 
 
-def load_guide(project: Project, bodies: MarkdownBodies | None = None) -> Loaded:
+@dataclass
+class Cache:
+    """What a long-running process (the dev server) keeps between builds."""
+
+    files: dict = dataclasses.field(default_factory=dict)
+    """Path -> (stamp, raw entry) of files that loaded cleanly."""
+    entries: dict = dataclasses.field(default_factory=dict)
+    """Path -> (raw entry, vocabularies, checked entry)."""
+
+
+def load_guide(project: Project, bodies: MarkdownBodies | None = None,
+               cache: Cache | None = None) -> Loaded:
     """Read, validate and link the content; raises BuildFailed with every error."""
     log = ErrorLog()
-    raw = load_content(project.content, log)
-    guide = validate(raw, log)
+    raw = load_content(project.content, log, cache.files if cache else None)
+    guide = validate(raw, log, cache.entries if cache else None)
     if project.base_url is not None:
         base_url = normalise_base_url(project.base_url)
         guide.config = dataclasses.replace(guide.config, base_url=base_url)

@@ -155,8 +155,34 @@ def _files(folder: Path, suffixes: tuple[str, ...], root: Path, log: ErrorLog) -
     return found
 
 
-def load_content(root: Path, log: ErrorLog) -> RawContent:
-    """Read every file of the content folder `root`."""
+def _stamp(path: Path) -> tuple[int, int, int, int]:
+    link, target = path.lstat(), path.stat()
+    return (link.st_mtime_ns, target.st_mtime_ns, target.st_size, target.st_ino)
+
+
+def load_entry_cached(path: Path, kind: str, root: Path, log: ErrorLog,
+                      cache: dict | None) -> RawEntry | None:
+    """`load_entry`, reusing the last result while the file is unchanged.
+
+    Only files that loaded cleanly are kept, so a broken one is reported again.
+    """
+    if cache is None:
+        return load_entry(path, kind, root, log)
+    try:
+        stamp = _stamp(path)
+    except OSError:
+        return load_entry(path, kind, root, log)
+    hit = cache.get(path)
+    if hit and hit[0] == stamp:
+        return hit[1]
+    entry = load_entry(path, kind, root, log)
+    if entry is not None:
+        cache[path] = (stamp, entry)
+    return entry
+
+
+def load_content(root: Path, log: ErrorLog, cache: dict | None = None) -> RawContent:
+    """Read every file of the content folder `root` (unchanged files from `cache`)."""
     site_file = root / SITE_FILE
     site_shown = display_path(site_file, root)
     site = None
@@ -177,7 +203,7 @@ def load_content(root: Path, log: ErrorLog) -> RawContent:
     entries, unreadable = [], set()
     for folder, kind in ENTRY_FOLDERS.items():
         for path in _files(root / folder, (".md",), root, log):
-            entry = load_entry(path, kind, root, log)
+            entry = load_entry_cached(path, kind, root, log, cache)
             if entry is not None:
                 entries.append(entry)
             else:

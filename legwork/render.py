@@ -46,17 +46,21 @@ class Renderer:
         self.env.globals.update(taxonomies=TAXONOMIES, markdown=self.markdown,
                                 absolute_url=self.absolute_url, qr_code=qr_code, card=self.card,
                                 body_map=self.body_map, body_map_sprite=self.body_map_sprite)
-        self._cards: dict[str, Markup] = {}
+        self._cards: dict[str, tuple[Exercise, Markup]] = {}
+        self.guide: Guide | None = None
         self._maps: dict[tuple, Markup] = {}
 
     def bind(self, guide: Guide, links: Links, bodies: MarkdownBodies) -> Renderer:
         """Render pages of this guide from now on (and re-read the template data)."""
-        self.guide = guide
         self.links = links
         self.bodies = bodies
-        self.env.globals.update(site=guide.config, guide=guide, **self.template_data())
-        self._cards = {}
-        self._maps = {}
+        data = self.template_data()
+        if (getattr(self, "guide", None) is None or guide.config != self.guide.config
+                or guide.vocabularies != self.guide.vocabularies
+                or data != {k: self.env.globals.get(k) for k in data}):
+            self._cards, self._maps = {}, {}  # everything a card or map shows may differ
+        self.guide = guide
+        self.env.globals.update(site=guide.config, guide=guide, **data)
         return self
 
     @jinja2.pass_context
@@ -92,15 +96,20 @@ class Renderer:
 
         A card holds no relative links, so it is the same on every page.
         """
-        if exercise.slug not in self._cards:
+        cached = self._cards.get(exercise.slug)
+        if cached is None or cached[0] != exercise:
             module = self.env.get_template("_card.html").make_module()
-            self._cards[exercise.slug] = Markup(module.exercise_card(exercise))
-        return self._cards[exercise.slug]
+            cached = self._cards[exercise.slug] = (exercise, Markup(module.exercise_card(exercise)))
+        return cached[1]
 
     def template_data(self) -> dict[str, Any]:
         """`templates/*.json`: drawing data for templates, e.g. the body map's shapes."""
         return {path.stem: json.loads(path.read_text(encoding="utf-8"))
                 for path in sorted(self.templates.glob("*.json")) if path.name != "data.json"}
+
+    def forget(self) -> None:
+        """Drop cached cards and maps (their templates changed)."""
+        self._cards, self._maps = {}, {}
 
     def dependencies(self, name: str) -> set[str]:
         """`name` and every template it extends, includes or imports."""

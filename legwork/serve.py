@@ -14,6 +14,8 @@ from pathlib import Path
 
 import jinja2
 from livereload import Server
+from livereload.watcher import Watcher
+from tornado import ioloop
 
 from legwork.build import Project
 from legwork.errors import BuildFailed
@@ -81,6 +83,16 @@ class SiteApp:
         return [body]
 
 
+class QuickWatcher(Watcher):
+    """livereload's polling watcher, checking every POLL_MS instead of every 800 ms."""
+
+    POLL_MS = 100
+
+    def start(self, callback: Callable[[], object]) -> bool:
+        ioloop.PeriodicCallback(callback, self.POLL_MS).start()
+        return True  # tells livereload not to start its own, slower poll
+
+
 def report(app: SiteApp, action: Callable[[], object]) -> None:
     """Run a build step; show its result, or its errors in the terminal and browser."""
     try:
@@ -104,7 +116,7 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000,
     app = SiteApp(project.out)
     report(app, builder.build)
     project.out.mkdir(parents=True, exist_ok=True)
-    server = Server(app)
+    server = Server(app, watcher=QuickWatcher())
     for folder in (project.content, project.templates, project.static):
         server.watch(str(folder), lambda: report(app, builder.rebuild))
     print(f"serving {project.out} on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from legwork.build import BuildResult, Loaded, Project, load_guide, render_pages
+from legwork.build import BuildResult, Cache, Loaded, Project, load_guide, render_pages
 from legwork.errors import ErrorLog
 from legwork.linkcheck import LinkIndex, html_pages, position
 from legwork.markdown import MarkdownBodies
@@ -104,6 +104,7 @@ class SiteBuilder:
         self.project = project
         self.renderer = Renderer(project.templates)
         self.bodies = MarkdownBodies()
+        self.cache = Cache()
         self.last: Snapshot | None = None
 
     def build(self) -> BuildResult:
@@ -173,7 +174,7 @@ class SiteBuilder:
         if last is None:
             self.build()
             return RebuildResult(len(self.last.pages), [], [], time.perf_counter() - started)
-        loaded = load_guide(self.project, self.bodies)
+        loaded = load_guide(self.project, self.bodies, self.cache)
         pages = {p.url: p for p in plan_pages(loaded.guide, loaded.links)}
         dirty = self._dirty_pages(last, loaded, pages)
         self.renderer.bind(loaded.guide, loaded.links, loaded.bodies)
@@ -202,6 +203,8 @@ class SiteBuilder:
         changed |= {slug for slug in after
                     if last.loaded.links.backlinks.get(slug) != loaded.links.backlinks.get(slug)}
         templates = self._changed_templates(last)
+        if templates:
+            self.renderer.forget()
         dirty = []
         for url, page in pages.items():
             previous = last.pages.get(url)

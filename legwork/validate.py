@@ -31,8 +31,12 @@ NO_EQUIPMENT = "none"
 """Equipment term for exercises that list no equipment, when the vocabulary has it."""
 
 
-def validate(raw: RawContent, log: ErrorLog) -> Guide:
-    """Check everything that can be checked without following references."""
+def validate(raw: RawContent, log: ErrorLog, cache: dict | None = None) -> Guide:
+    """Check everything that can be checked without following references.
+
+    With a `cache` (kept by the dev server), an entry whose raw file object and
+    vocabularies are the same as last time is reused instead of re-read.
+    """
     # A vocabulary that failed to load is left out; terms from it are not checked.
     vocabularies = {name: read_vocabulary(name, path, doc, log)
                     for name, (path, doc) in sorted(raw.vocabularies.items())
@@ -46,8 +50,7 @@ def validate(raw: RawContent, log: ErrorLog) -> Guide:
             log.add(f"{raw.site_path.rsplit('site.yaml', 1)[0]}vocabularies/{name}.yaml", 0, 0,
                     f"missing vocabulary file {name}.yaml")
     config = read_site(raw.site, raw.site_path, log)
-    builders = {"exercise": read_exercise, "tip": read_tip, "plan": read_plan}
-    entries = [builders[e.kind](e, vocabularies, log) for e in raw.entries]
+    entries = [read_entry(e, vocabularies, log, cache) for e in raw.entries]
     check_unique_slugs(raw.entries, log)
     key = _sort_key
     return Guide(
@@ -57,6 +60,23 @@ def validate(raw: RawContent, log: ErrorLog) -> Guide:
         tips=sorted((e for e in entries if isinstance(e, Tip)), key=key),
         plans=sorted((e for e in entries if isinstance(e, Plan)), key=key),
     )
+
+
+BUILDERS = {}  # filled below: entry type -> function reading its front matter
+
+
+def read_entry(raw: RawEntry, vocabularies: dict[str, Vocabulary], log: ErrorLog,
+               cache: dict | None) -> Entry:
+    """Read one entry, or reuse the cached result for the same file and vocabularies."""
+    if cache is not None:
+        hit = cache.get(raw.path)
+        if hit and hit[0] is raw and hit[1] == vocabularies:
+            return hit[2]
+    errors = len(log.errors)
+    entry = BUILDERS[raw.kind](raw, vocabularies, log)
+    if cache is not None and len(log.errors) == errors:
+        cache[raw.path] = (raw, vocabularies, entry)
+    return entry
 
 
 def _sort_key(entry: Entry) -> tuple[str, str]:
@@ -257,3 +277,5 @@ def read_plan(raw: RawEntry, vocabularies: dict[str, Vocabulary], log: ErrorLog)
     fields.finish()
     return plan
 
+
+BUILDERS.update(exercise=read_exercise, tip=read_tip, plan=read_plan)

@@ -4,11 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System tools for the browser and print tests (Debian/Ubuntu).
+# System tools for the browser, print and benchmark tests (Debian/Ubuntu).
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+command -v hugo >/dev/null 2>&1 || need+=(hugo)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
   echo "installing ${need[*]} with apt-get"

@@ -1,0 +1,239 @@
+"""Benchmark Legwork against Hugo on the same synthetic guide.
+
+Usage: python benchmarks/run.py [--sizes 1000 10000] [--runs 3] [--work DIR] [--write]
+
+For each size: a cold build (empty output, new process), a no-change rebuild
+(same content, output already there), a one-entry edit while `serve` runs
+(from the file change to the rebuild's last file written), and peak memory;
+then Hugo's cold build of the same corpus. Medians over --runs, ratios against
+Hugo measured in the same run. --write puts the table into BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from benchmarks.corpus import generate  # noqa: E402
+from benchmarks.hugo_site import write_hugo_site  # noqa: E402
+
+REBUILT = re.compile(r"re-rendered (\d+) pages, wrote (\d+) files, removed \d+ in ([\d.]+) s")
+
+
+@dataclass
+class Run:
+    """One command's wall time and peak memory (largest process, in MB)."""
+
+    seconds: float
+    peak_mb: float
+
+
+@dataclass
+class SizeResult:
+    """Every measurement for one corpus size."""
+
+    entries: int
+    cold: list[Run] = field(default_factory=list)
+    no_change: list[Run] = field(default_factory=list)
+    edit_rebuild: list[float] = field(default_factory=list)
+    """Seconds the server spent from noticing the change to its last file written."""
+    edit_end_to_end: list[float] = field(default_factory=list)
+    """Seconds from writing the file to the rebuild's summary, watcher polling included."""
+    hugo: list[Run] = field(default_factory=list)
+    legwork_pages: int = 0
+    hugo_pages: int = 0
+
+
+def measure(command: list[str], cwd: Path) -> Run:
+    """Run `command` as a new process; its wall time and peak resident memory."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if status != 0:
+        raise RuntimeError(f"{' '.join(command)} failed: {process.stderr.read().decode()}")
+    return Run(seconds, usage.ru_maxrss / 1024)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def legwork_build(content: Path, out: Path) -> list[str]:
+    return [sys.executable, str(REPO / "build.py"), "build", "--content", str(content),
+            "--out", str(out)]
+
+
+def clear_output(out: Path) -> None:
+    shutil.rmtree(out, ignore_errors=True)
+    out.with_name(f".{out.name}.manifest.json").unlink(missing_ok=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def edit_while_serving(content: Path, out: Path, runs: int, result: SizeResult) -> None:
+    """Start `serve`, edit one entry `runs` times, time each rebuild."""
+    command = [sys.executable, str(REPO / "build.py"), "serve", "--content", str(content),
+               "--out", str(out), "--port", str(free_port())]
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("serving "):
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        if not ready.wait(1800):
+            raise RuntimeError("serve did not start:\n" + "".join(lines))
+        entry = content / "exercises" / "exercise-00001.md"
+        original = entry.read_text()
+        for n in range(runs):
+            seen = len(lines)
+            time.sleep(1.0)  # let the watcher settle between edits
+            started = time.perf_counter()
+            entry.write_text(original.replace("title: Exercise 1\n", f"title: Edited {n}\n"))
+            deadline = started + 600
+            while time.perf_counter() < deadline:
+                found = [REBUILT.search(line) for line in lines[seen:]]
+                found = [m for m in found if m]
+                if found:
+                    result.edit_end_to_end.append(time.perf_counter() - started)
+                    result.edit_rebuild.append(float(found[-1][3]))
+                    break
+                time.sleep(0.002)
+            else:
+                raise RuntimeError("no rebuild seen:\n" + "".join(lines[seen:]))
+        entry.write_text(original)
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def bench_size(n: int, runs: int, work: Path, hugo: str | None) -> SizeResult:
+    """All measurements for a corpus of `n` entries."""
+    result = SizeResult(n)
+    content = generate(n, work / f"n{n}" / "content")
+    out = work / f"n{n}" / "site"
+    for _ in range(runs):
+        clear_output(out)
+        result.cold.append(measure(legwork_build(content, out), REPO))
+    result.legwork_pages = sum(1 for _ in out.rglob("index.html"))
+    for _ in range(runs):
+        result.no_change.append(measure(legwork_build(content, out), REPO))
+    edit_while_serving(content, work / f"n{n}" / "serve-site", runs, result)
+    if hugo:
+        site = write_hugo_site(content, work / f"n{n}" / "hugo")
+        hugo_out = work / f"n{n}" / "hugo-public"
+        for _ in range(runs):
+            shutil.rmtree(hugo_out, ignore_errors=True)
+            result.hugo.append(measure([hugo, "--quiet", "--source", str(site),
+                                        "--destination", str(hugo_out)], REPO))
+        result.hugo_pages = sum(1 for _ in hugo_out.rglob("index.html"))
+    return result
+
+
+def real_guide(runs: int, work: Path) -> list[Run]:
+    """Cold builds of the shipped guide, interpreter start included."""
+    out = work / "real-site"
+    timings = []
+    for _ in range(runs):
+        clear_output(out)
+        timings.append(measure(legwork_build(REPO / "content", out), REPO))
+    return timings
+
+
+def ratio(value: float, peer: float) -> str:
+    return f"{value / peer:.2f}" if peer == peer and peer > 0 else "n/a"
+
+
+def table(results: list[SizeResult], real: list[Run]) -> str:
+    """The results as a Markdown table."""
+    rows = ["| entries | measurement | Legwork | Hugo | Legwork / Hugo | target |",
+            "| ---: | --- | ---: | ---: | ---: | --- |"]
+    for r in results:
+        cold = median([x.seconds for x in r.cold])
+        hugo = median([x.seconds for x in r.hugo])
+        same = median([x.seconds for x in r.no_change])
+        rows += [
+            f"| {r.entries:,} | cold build | {cold:.2f} s | {hugo:.2f} s | "
+            f"{ratio(cold, hugo)} | <= 1.0 |",
+            f"| {r.entries:,} | no-change rebuild (vs Hugo cold) | {same:.2f} s | {hugo:.2f} s | "
+            f"{ratio(same, hugo)} | < 0.33 |",
+            f"| {r.entries:,} | one-entry edit while serving: rebuild | "
+            f"{median(r.edit_rebuild) * 1000:.0f} ms | | | < 100 ms |",
+            f"| {r.entries:,} | one-entry edit while serving: file saved to last file "
+            f"written | {median(r.edit_end_to_end) * 1000:.0f} ms | | | |",
+            f"| {r.entries:,} | peak memory (largest process) | "
+            f"{max(x.peak_mb for x in r.cold):.0f} MB | "
+            f"{max((x.peak_mb for x in r.hugo), default=float('nan')):.0f} MB | | < 300 MB |",
+            f"| {r.entries:,} | pages (index.html files) | {r.legwork_pages:,} | "
+            f"{r.hugo_pages:,} | | |",
+        ]
+    rows.append(f"| 51 | real guide cold build, interpreter included | "
+                f"{median([x.seconds for x in real]):.2f} s | | | < 0.5 s |")
+    return "\n".join(rows)
+
+
+def machine(hugo: str | None) -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.processor())
+    hugo_version = subprocess.run([hugo, "version"], capture_output=True, text=True
+                                  ).stdout.split()[1] if hugo else "not installed"
+    return (f"{cpu}, {os.cpu_count()} cores; {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}; Hugo {hugo_version}")
+
+
+def write_benchmarks(text: str) -> None:
+    path = REPO / "BENCHMARKS.md"
+    current = path.read_text()
+    start, end = "<!-- results -->", "<!-- /results -->"
+    before, _, rest = current.partition(start)
+    _, _, after = rest.partition(end)
+    path.write_text(f"{before}{start}\n{text}\n{end}{after}")
+
+
+def main(argv: list[str] | None = None) -> tuple[list[SizeResult], list[Run]]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=REPO / "benchmarks" / "work")
+    parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
+    parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
+    args = parser.parse_args(argv)
+    hugo = None if args.no_hugo else shutil.which("hugo")
+    results = [bench_size(n, args.runs, args.work, hugo) for n in args.sizes]
+    real = real_guide(args.runs, args.work)
+    text = f"Machine: {machine(hugo)}. Medians of {args.runs} runs.\n\n{table(results, real)}"
+    print(text)
+    if args.write:
+        write_benchmarks(text)
+    return results, real
+
+
+if __name__ == "__main__":
+    main()
