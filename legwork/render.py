@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import segno
 from jinja2 import meta
 from markupsafe import Markup, escape
 
@@ -158,6 +157,8 @@ def qr_code(url: str) -> Markup:
 
     Cached: a card appears in several decks and on its exercise page.
     """
+    import segno  # only sites with a base URL need it; it slows every start-up
+
     code = segno.make(url, error="m")
     label = escape(f"QR code for {url}")
     svg = code.svg_inline(scale=1, border=2, dark="#000", light="#fff", omitsize=True,
