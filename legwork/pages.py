@@ -8,6 +8,7 @@ edit affects and rendering can be spread over worker processes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,13 @@ class Page:
     """(title, url) of the pages above this one."""
     entry: Entry | None = None
     """The entry whose page this is, if any."""
+    deferred: Callable[[], dict[str, Any]] | None = None
+    """More template variables, costly to make: computed only when the page is rendered
+    (in a worker, or not at all when a rebuild leaves the page alone)."""
+
+    def variables(self) -> dict[str, Any]:
+        """Every template variable of the page besides `page`."""
+        return {**self.context, **self.deferred()} if self.deferred else self.context
 
     @property
     def output_path(self) -> str:
@@ -50,17 +58,17 @@ def _slugs(entries: list) -> frozenset[str]:
     return frozenset(e.slug for e in entries)
 
 
-def exercises_for(guide: Guide, term: Term) -> list[Exercise]:
-    """Exercises tagged with `term` (for muscles: as primary or secondary)."""
-    vocab = term.vocabulary
-    if vocab == "muscles":
-        return [e for e in guide.exercises if term in e.muscles]
-    attribute = {"goals": "goals", "equipment": "equipment"}.get(vocab)
-    if attribute:
-        return [e for e in guide.exercises if term in getattr(e, attribute)]
-    if vocab == "levels":
-        return [e for e in guide.exercises if e.level == term]
-    return []
+def exercises_by_term(guide: Guide) -> dict[tuple[str, str], list[Exercise]]:
+    """(vocabulary, slug) -> the exercises tagged with that term, in guide order.
+
+    For muscles, primary and secondary both count. One pass over the guide.
+    """
+    index: dict[tuple[str, str], list[Exercise]] = {}
+    for exercise in guide.exercises:
+        terms = [*exercise.muscles, *exercise.goals, exercise.level, *exercise.equipment]
+        for term in dict.fromkeys(terms):
+            index.setdefault((term.vocabulary, term.slug), []).append(exercise)
+    return index
 
 
 def by_level(guide: Guide, exercises: list[Exercise]) -> list[tuple[Term, list[Exercise]]]:
@@ -128,27 +136,32 @@ def entry_pages(guide: Guide, links: Links) -> list[Page]:
             "tips": [e for e in links.referrers(ex) if isinstance(e, Tip)],
             "plans": [e for e in links.referrers(ex) if isinstance(e, Plan)],
             "referrers": [e for e in links.referrers(ex) if isinstance(e, Exercise)],
-            "json_ld": structured.json_ld(structured.exercise_ld(ex, _public(guide, ex.url))),
             **_neighbours(guide.exercises, i),
-        }, _slugs(shown), breadcrumbs=(("Exercises", "exercises/"),), entry=ex))
+        }, _slugs(shown), breadcrumbs=(("Exercises", "exercises/"),), entry=ex,
+            deferred=_json_ld(structured.exercise_ld, ex, guide)))
     for i, tip in enumerate(guide.tips):
         exercises = links.all(tip.exercises)
         shown = [tip, *exercises, *links.all(tip.related), *links.referrers(tip)]
         pages.append(Page(tip.url, "tip.html", tip.title, {
             "tip": tip, "exercises": exercises, "related": links.all(tip.related),
             "referrers": links.referrers(tip), **_neighbours(guide.tips, i),
-            "json_ld": structured.json_ld(structured.tip_ld(tip, _public(guide, tip.url))),
-        }, _slugs(shown), breadcrumbs=(("Tips", "tips/"),), entry=tip))
+        }, _slugs(shown), breadcrumbs=(("Tips", "tips/"),), entry=tip,
+            deferred=_json_ld(structured.tip_ld, tip, guide)))
     for i, plan in enumerate(guide.plans):
         used = links.all([item.exercise for s in plan.sessions for item in s.items])
         shown = [plan, *used, *links.all(plan.related), *links.referrers(plan)]
         pages.append(Page(plan.url, "plan.html", plan.title, {
             "plan": plan, "exercises": {e.slug: e for e in used},
             "related": links.all(plan.related), "referrers": links.referrers(plan),
-            "json_ld": structured.json_ld(structured.plan_ld(plan, _public(guide, plan.url))),
             **_neighbours(guide.plans, i),
-        }, _slugs(shown), breadcrumbs=(("Plans", "plans/"),), entry=plan))
+        }, _slugs(shown), breadcrumbs=(("Plans", "plans/"),), entry=plan,
+            deferred=_json_ld(structured.plan_ld, plan, guide)))
     return pages
+
+
+def _json_ld(describe: Callable, entry: Entry, guide: Guide) -> Callable[[], dict[str, Any]]:
+    """The page's schema.org description, made when the page is rendered."""
+    return lambda: {"json_ld": structured.json_ld(describe(entry, _public(guide, entry.url)))}
 
 
 def _public(guide: Guide, url: str) -> str:
@@ -171,28 +184,32 @@ def plain_text(markdown: str, titles: dict[str, str]) -> str:
 
 def search_pages(guide: Guide) -> list[Page]:
     """The search page and the index its script loads."""
-    titles = {e.slug: e.title for e in guide.entries()}
-    records = [{"u": e.url, "t": e.title, "k": e.kind_name.capitalize(),
-                "a": " ".join(getattr(e, "aliases", [])), "s": e.summary,
-                "b": plain_text(e.body, titles)} for e in guide.entries()]
+
+    def records() -> dict[str, Any]:
+        titles = {e.slug: e.title for e in guide.entries()}
+        return {"records": [{"u": e.url, "t": e.title, "k": e.kind_name.capitalize(),
+                             "a": " ".join(getattr(e, "aliases", [])), "s": e.summary,
+                             "b": plain_text(e.body, titles)} for e in guide.entries()]}
+
     return [Page("search/", "search.html", "Search"),
-            Page("search-index.js", "search-index.js", "Search index", {"records": records},
-                 _slugs(guide.entries()))]
+            Page("search-index.js", "search-index.js", "Search index", {},
+                 _slugs(guide.entries()), deferred=records)]
 
 
 def data_pages(guide: Guide) -> list[Page]:
     """The guide's data as JSON, with a JSON Schema for each file."""
-    records = {
-        "exercises": [structured.exercise_record(e, _public(guide, e.url))
-                      for e in guide.exercises],
-        "tips": [structured.tip_record(t, _public(guide, t.url)) for t in guide.tips],
-        "plans": [structured.plan_record(p, _public(guide, p.url)) for p in guide.plans],
+    makers = {
+        "exercises": (guide.exercises, structured.exercise_record),
+        "tips": (guide.tips, structured.tip_record),
+        "plans": (guide.plans, structured.plan_record),
     }
-    sources = {"exercises": guide.exercises, "tips": guide.tips, "plans": guide.plans}
     pages = []
-    for name, payload in records.items():
-        pages.append(Page(f"data/{name}.json", "data.json", name, {"payload": payload},
-                          _slugs(sources[name])))
+    for name, (entries, record) in makers.items():
+        def payload(entries=entries, record=record) -> dict[str, Any]:
+            return {"payload": [record(e, _public(guide, e.url)) for e in entries]}
+
+        pages.append(Page(f"data/{name}.json", "data.json", name, {}, _slugs(entries),
+                          deferred=payload))
         pages.append(Page(f"data/{name}.schema.json", "data.json", f"{name} schema",
                           {"payload": structured.SCHEMAS[name]}))
     return pages
@@ -204,18 +221,18 @@ def _neighbours(entries: list, position: int) -> dict[str, Entry | None]:
             "next": entries[position + 1] if position + 1 < len(entries) else None}
 
 
-def taxonomy_pages(guide: Guide) -> list[Page]:
+def taxonomy_pages(guide: Guide, tagged: dict[tuple[str, str], list[Exercise]]) -> list[Page]:
     """An index per taxonomy and a page per term."""
     pages = []
     for name in TAXONOMIES:
         vocabulary = guide.vocabularies[name]
         title = {"levels": "Levels"}.get(name, name.capitalize())
-        counts = {t.slug: len(exercises_for(guide, t)) for t in vocabulary.terms.values()}
+        counts = {t.slug: len(tagged.get((name, t.slug), [])) for t in vocabulary.terms.values()}
         pages.append(Page(f"{name}/", "terms.html", title, {
             "vocabulary": vocabulary, "counts": counts,
         }, _slugs(guide.exercises)))
         for term in vocabulary.terms.values():
-            exercises = exercises_for(guide, term)
+            exercises = tagged.get((name, term.slug), [])
             tips = [t for t in guide.tips if term in t.goals] if name == "goals" else []
             plans = [p for p in guide.plans if term in p.goals or p.level == term]
             pages.append(Page(term.url, "term.html", term.name, {
@@ -241,13 +258,13 @@ def deck_pages(url: str, title: str, exercises: list[Exercise], term: Term | Non
             for n, chunk in enumerate(chunks)]
 
 
-def card_pages(guide: Guide) -> list[Page]:
+def card_pages(guide: Guide, tagged: dict[tuple[str, str], list[Exercise]]) -> list[Page]:
     """Printable decks of exercise cards: every card, and one deck per taxonomy term."""
     pages = deck_pages("cards/", "All exercise cards", guide.exercises, None,
                        (("Exercises", "exercises/"),))
     for name in TAXONOMIES:
         for term in guide.vocabularies[name].terms.values():
-            exercises = exercises_for(guide, term)
+            exercises = tagged.get((name, term.slug), [])
             if exercises:
                 pages += deck_pages(f"cards/{term.url}", f"{term.name} cards", exercises,
                                     term, ((term.name, term.url),))
@@ -280,8 +297,9 @@ def index_pages(guide: Guide) -> list[Page]:
 
 def plan_pages(guide: Guide, links: Links) -> list[Page]:
     """Every page of the site, in a stable order."""
-    pages = [*index_pages(guide), *entry_pages(guide, links), *taxonomy_pages(guide),
-             *card_pages(guide), *search_pages(guide), *data_pages(guide)]
+    tagged = exercises_by_term(guide)
+    pages = [*index_pages(guide), *entry_pages(guide, links), *taxonomy_pages(guide, tagged),
+             *card_pages(guide, tagged), *search_pages(guide), *data_pages(guide)]
     sitemap = next(p for p in pages if p.url == "sitemap.xml")
     sitemap.context["urls"] = [p.url for p in pages if p.output_path.endswith("index.html")]
     return pages

@@ -125,7 +125,7 @@ class Renderer:
     def render(self, page: Page) -> bytes:
         """The bytes of one page."""
         template = self.env.get_template(page.template)
-        return template.render(page=page, **page.context).encode("utf-8")
+        return template.render(page=page, **page.variables()).encode("utf-8")
 
     @jinja2.pass_context
     def markdown(self, context: Any, entry: Entry) -> Markup:
