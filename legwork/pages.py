@@ -34,6 +34,9 @@ class Page:
     """Template variables besides `page`, `site` and `guide`."""
     sources: frozenset[str] = frozenset()
     """Slugs of the entries this page shows; an edit to one re-renders it."""
+    full_sources: frozenset[str] = frozenset()
+    """Entries whose Markdown body the page shows too; an edit to the body of any
+    other entry in `sources` leaves the page as it is."""
     absolute_links: bool = False
     """Links are absolute paths from `base_url` (404.html is served at any depth)."""
     breadcrumbs: tuple[tuple[str, str], ...] = ()
@@ -137,7 +140,8 @@ def entry_pages(guide: Guide, links: Links) -> list[Page]:
             "plans": [e for e in links.referrers(ex) if isinstance(e, Plan)],
             "referrers": [e for e in links.referrers(ex) if isinstance(e, Exercise)],
             **_neighbours(guide.exercises, i),
-        }, _slugs(shown), breadcrumbs=(("Exercises", "exercises/"),), entry=ex,
+        }, _slugs(shown), frozenset([ex.slug]), breadcrumbs=(("Exercises", "exercises/"),),
+            entry=ex,
             deferred=_json_ld(structured.exercise_ld, ex, guide)))
     for i, tip in enumerate(guide.tips):
         exercises = links.all(tip.exercises)
@@ -145,7 +149,7 @@ def entry_pages(guide: Guide, links: Links) -> list[Page]:
         pages.append(Page(tip.url, "tip.html", tip.title, {
             "tip": tip, "exercises": exercises, "related": links.all(tip.related),
             "referrers": links.referrers(tip), **_neighbours(guide.tips, i),
-        }, _slugs(shown), breadcrumbs=(("Tips", "tips/"),), entry=tip,
+        }, _slugs(shown), frozenset([tip.slug]), breadcrumbs=(("Tips", "tips/"),), entry=tip,
             deferred=_json_ld(structured.tip_ld, tip, guide)))
     for i, plan in enumerate(guide.plans):
         used = links.all([item.exercise for s in plan.sessions for item in s.items])
@@ -154,7 +158,8 @@ def entry_pages(guide: Guide, links: Links) -> list[Page]:
             "plan": plan, "exercises": {e.slug: e for e in used},
             "related": links.all(plan.related), "referrers": links.referrers(plan),
             **_neighbours(guide.plans, i),
-        }, _slugs(shown), breadcrumbs=(("Plans", "plans/"),), entry=plan,
+        }, _slugs(shown), frozenset([plan.slug]), breadcrumbs=(("Plans", "plans/"),),
+            entry=plan,
             deferred=_json_ld(structured.plan_ld, plan, guide)))
     return pages
 
@@ -193,7 +198,7 @@ def search_pages(guide: Guide) -> list[Page]:
 
     return [Page("search/", "search.html", "Search"),
             Page("search-index.js", "search-index.js", "Search index", {},
-                 _slugs(guide.entries()), deferred=records)]
+                 _slugs(guide.entries()), _slugs(guide.entries()), deferred=records)]
 
 
 def data_pages(guide: Guide) -> list[Page]:
@@ -209,7 +214,7 @@ def data_pages(guide: Guide) -> list[Page]:
             return {"payload": [record(e, _public(guide, e.url)) for e in entries]}
 
         pages.append(Page(f"data/{name}.json", "data.json", name, {}, _slugs(entries),
-                          deferred=payload))
+                          _slugs(entries), deferred=payload))
         pages.append(Page(f"data/{name}.schema.json", "data.json", f"{name} schema",
                           {"payload": structured.SCHEMAS[name]}))
     return pages

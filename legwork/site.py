@@ -9,6 +9,7 @@ the files whose bytes differ.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import shutil
@@ -20,6 +21,7 @@ from legwork.build import BuildResult, Cache, Loaded, Project, load_guide, rende
 from legwork.errors import ErrorLog
 from legwork.linkcheck import LinkIndex, html_pages, position
 from legwork.markdown import MarkdownBodies
+from legwork.model import Entry
 from legwork.pages import Page, plan_pages
 from legwork.render import Renderer
 from legwork.workers import Job, Stored, render_to_staging
@@ -200,16 +202,19 @@ class SiteBuilder:
         before, after = old.by_slug(), new.by_slug()
         changed = {slug for slug in before.keys() | after.keys()
                    if before.get(slug) != after.get(slug)}
-        changed |= {slug for slug in after
-                    if last.loaded.links.backlinks.get(slug) != loaded.links.backlinks.get(slug)}
+        # What lists and cards show: every field but the Markdown body, plus backlinks.
+        visible = {slug for slug in changed if not _only_body(before.get(slug), after.get(slug))}
+        visible |= {slug for slug in after
+                    if _slugs(last.loaded.links.backlinks.get(slug))
+                    != _slugs(loaded.links.backlinks.get(slug))}
         templates = self._changed_templates(last)
         if templates:
             self.renderer.forget()
         dirty = []
         for url, page in pages.items():
             previous = last.pages.get(url)
-            if (previous is None or page.sources & changed or previous.sources & changed
-                    or self._uses(page.template, templates)):
+            if (previous is None or page.sources & visible or previous.sources & visible
+                    or page.full_sources & changed or self._uses(page.template, templates)):
                 dirty.append(url)
         return dirty
 
@@ -247,6 +252,17 @@ class SiteBuilder:
             last.digests.pop(path, None)
             _prune(out / path, out)
         return written, gone
+
+
+def _slugs(entries: list[Entry] | None) -> list[str]:
+    return [e.slug for e in entries or []]
+
+
+def _only_body(before: Entry | None, after: Entry | None) -> bool:
+    """True when an entry changed, but only in its Markdown body."""
+    if before is None or after is None:
+        return False
+    return dataclasses.replace(before, body=after.body, body_line=after.body_line) == after
 
 
 def _replace(target: Path, data: bytes) -> None:

@@ -1,0 +1,63 @@
+"""Rebuilds in a long-running process re-render only what an edit affects."""
+
+import shutil
+from pathlib import Path
+
+from legwork.build import Project
+from legwork.site import SiteBuilder
+from tests.conftest import REPO, make_project, write
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def test_body_edit_rerenders_its_page_the_search_index_and_its_data(guide_dir):
+    builder = SiteBuilder(make_project(guide_dir))
+    builder.build()
+    edit(guide_dir / "exercises" / "heel-drop.md", "Slow lowering.", "Lower for ten seconds.")
+    result = builder.rebuild()
+    assert result.rendered == 3
+    assert result.written == ["data/exercises.json", "exercises/heel-drop/index.html",
+                              "search-index.js"]
+    page = (builder.project.out / "exercises" / "heel-drop" / "index.html").read_text()
+    assert "Lower for ten seconds." in page
+
+
+def test_title_edit_rerenders_every_page_that_lists_it(guide_dir):
+    builder = SiteBuilder(make_project(guide_dir))
+    builder.build()
+    edit(guide_dir / "exercises" / "heel-drop.md", "title: Heel drop", "title: Heel lower")
+    result = builder.rebuild()
+    out = builder.project.out
+    for path in ["exercises/heel-drop/index.html", "exercises/index.html",
+                 "exercises/calf-raise/index.html", "muscles/calves/index.html",
+                 "cards/index.html", "levels/advanced/index.html"]:
+        assert path in result.written, path
+        assert "Heel lower" in (out / path).read_text(), path
+    assert "tips/soft-landings/index.html" not in result.written
+
+
+def test_new_wikilink_updates_the_backlinks_of_its_target(guide_dir):
+    builder = SiteBuilder(make_project(guide_dir))
+    builder.build()
+    write(guide_dir / "exercises" / "bridge.md",
+          (guide_dir / "exercises" / "bridge.md").read_text() + "Pairs well with [[heel-drop]].\n")
+    result = builder.rebuild()
+    assert "exercises/heel-drop/index.html" in result.written
+    page = (builder.project.out / "exercises" / "heel-drop" / "index.html").read_text()
+    assert 'href="../bridge/"' in page
+
+
+def test_template_edit_rerenders_pages_that_use_it(guide_dir, tmp_path):
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    shutil.copytree(REPO / "static", tmp_path / "static")
+    builder = SiteBuilder(Project(root=tmp_path, content=guide_dir, out=tmp_path / "site"))
+    builder.build()
+    edit(tmp_path / "templates" / "tip.html", "Exercises in this tip", "Exercises it names")
+    result = builder.rebuild()
+    assert result.rendered == 2  # the two tips
+    assert result.written == ["tips/soft-landings/index.html"]  # the other lists none
+    assert "Exercises it names" in (tmp_path / "site/tips/soft-landings/index.html").read_text()
