@@ -50,9 +50,11 @@ class SizeResult:
     cold: list[Run] = field(default_factory=list)
     no_change: list[Run] = field(default_factory=list)
     edit_rebuild: list[float] = field(default_factory=list)
-    """Seconds the server spent from noticing the change to its last file written."""
+    """Seconds the server spent on a body edit, from noticing it to its last file written."""
     edit_end_to_end: list[float] = field(default_factory=list)
-    """Seconds from writing the file to the rebuild's summary, watcher polling included."""
+    """Seconds from saving a body edit to the rebuild's summary, watcher polling included."""
+    title_rebuild: list[float] = field(default_factory=list)
+    """The same as `edit_rebuild` for an edit of the title, which every list shows."""
     hugo: list[Run] = field(default_factory=list)
     legwork_pages: int = 0
     hugo_pages: int = 0
@@ -90,6 +92,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_for_rebuild(lines: list[str], seen: int, deadline: float) -> float:
+    """The duration the server reports for the first rebuild after line `seen`."""
+    while time.perf_counter() < deadline:
+        found = [m for m in map(REBUILT.search, lines[seen:]) if m]
+        if found:
+            return float(found[-1][3])
+        time.sleep(0.002)
+    raise RuntimeError("no rebuild seen:\n" + "".join(lines[seen:]))
+
+
 def edit_while_serving(content: Path, out: Path, runs: int, result: SizeResult) -> None:
     """Start `serve`, edit one entry `runs` times, time each rebuild."""
     command = [sys.executable, str(REPO / "build.py"), "serve", "--content", str(content),
@@ -111,23 +123,20 @@ def edit_while_serving(content: Path, out: Path, runs: int, result: SizeResult) 
             raise RuntimeError("serve did not start:\n" + "".join(lines))
         entry = content / "exercises" / "exercise-00001.md"
         original = entry.read_text()
-        for n in range(runs):
+        edits = [("body", f"## Why it helps\n\nEdited paragraph {n}.\n\n## Why it helps")
+                 for n in range(runs)] + [("title", f"title: Edited {n}\n") for n in range(runs)]
+        for kind, replacement in edits:
+            old = "## Why it helps" if kind == "body" else "title: Exercise 1\n"
             seen = len(lines)
             time.sleep(1.0)  # let the watcher settle between edits
             started = time.perf_counter()
-            entry.write_text(original.replace("title: Exercise 1\n", f"title: Edited {n}\n"))
-            deadline = started + 600
-            while time.perf_counter() < deadline:
-                found = [REBUILT.search(line) for line in lines[seen:]]
-                found = [m for m in found if m]
-                if found:
-                    result.edit_end_to_end.append(time.perf_counter() - started)
-                    result.edit_rebuild.append(float(found[-1][3]))
-                    break
-                time.sleep(0.002)
+            entry.write_text(original.replace(old, replacement, 1))
+            rebuild = wait_for_rebuild(lines, seen, started + 600)
+            if kind == "body":
+                result.edit_end_to_end.append(time.perf_counter() - started)
+                result.edit_rebuild.append(rebuild)
             else:
-                raise RuntimeError("no rebuild seen:\n" + "".join(lines[seen:]))
-        entry.write_text(original)
+                result.title_rebuild.append(rebuild)
     finally:
         process.terminate()
         process.wait(30)
@@ -183,10 +192,12 @@ def table(results: list[SizeResult], real: list[Run]) -> str:
             f"{ratio(cold, hugo)} | <= 1.0 |",
             f"| {r.entries:,} | no-change rebuild (vs Hugo cold) | {same:.2f} s | {hugo:.2f} s | "
             f"{ratio(same, hugo)} | < 0.33 |",
-            f"| {r.entries:,} | one-entry edit while serving: rebuild | "
+            f"| {r.entries:,} | edit one entry's text while serving: rebuild | "
             f"{median(r.edit_rebuild) * 1000:.0f} ms | | | < 100 ms |",
-            f"| {r.entries:,} | one-entry edit while serving: file saved to last file "
-            f"written | {median(r.edit_end_to_end) * 1000:.0f} ms | | | |",
+            f"| {r.entries:,} | edit one entry's text while serving: file saved to last "
+            f"file written | {median(r.edit_end_to_end) * 1000:.0f} ms | | | |",
+            f"| {r.entries:,} | edit one entry's title (shown in every list) while "
+            f"serving: rebuild | {median(r.title_rebuild) * 1000:.0f} ms | | | |",
             f"| {r.entries:,} | peak memory (largest process) | "
             f"{max(x.peak_mb for x in r.cold):.0f} MB | "
             f"{max((x.peak_mb for x in r.hugo), default=float('nan')):.0f} MB | | < 300 MB |",
