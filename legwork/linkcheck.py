@@ -111,11 +111,3 @@ def html_pages(outputs: dict[str, bytes]) -> dict[str, str]:
     """The HTML outputs whose links are relative (all but 404.html), decoded."""
     return {path: data.decode("utf-8") for path, data in outputs.items()
             if path.endswith(".html") and path != "404.html"}
-
-
-def check_links(outputs: dict[str, bytes], other_files: set[str], out_name: str,
-                log: ErrorLog) -> LinkIndex:
-    """Check every internal link of the HTML `outputs`; other files may be targets too."""
-    index = LinkIndex(set(outputs) | other_files)
-    index.check(html_pages(outputs), out_name, log)
-    return index

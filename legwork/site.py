@@ -24,8 +24,7 @@ from legwork.markdown import MarkdownBodies
 from legwork.model import Entry
 from legwork.pages import Page, plan_pages
 from legwork.render import Renderer
-from legwork.workers import Job, Stored, render_to_staging
-from legwork.workers import digest as fingerprint
+from legwork.workers import Job, Stored, digest, render_to_staging
 from legwork.write import (
     check_output_folder,
     finish_site,
@@ -33,11 +32,6 @@ from legwork.write import (
     staging_folder,
     static_files,
 )
-
-
-def digest(data: bytes) -> bytes:
-    """A short fingerprint of an output file."""
-    return bytes.fromhex(fingerprint(data))
 
 
 def input_fingerprint(project: Project) -> str:
@@ -75,7 +69,7 @@ class Snapshot:
     loaded: Loaded
     pages: dict[str, Page]
     """URL -> page."""
-    digests: dict[str, bytes]
+    digests: dict[str, str]
     """Output path -> fingerprint of the bytes written there."""
     links: LinkIndex
     templates: dict[str, tuple[int, int]]
@@ -148,8 +142,7 @@ class SiteBuilder:
             "inputs": inputs, "pages": len(pages), "entries": entries, "outputs": digests})
         written = sum(not s.reused for s in stored)
         self.last = Snapshot(loaded, {p.url: p for p in pages},
-                             {path: bytes.fromhex(d) for path, d in digests.items()},
-                             links, self._template_stamps(),
+                             digests, links, self._template_stamps(),
                              {path: _stamp(src) for path, src in statics.items()})
         return BuildResult(len(pages), entries, written + copied, time.perf_counter() - started)
 
@@ -237,10 +230,10 @@ class SiteBuilder:
         out = self.project.out
         written = []
         for path, data in sorted(files.items()):
-            fingerprint = digest(data)
-            if last.digests.get(path) != fingerprint:
+            new = digest(data)
+            if last.digests.get(path) != new:
                 _replace(out / path, data)
-                last.digests[path] = fingerprint
+                last.digests[path] = new
                 written.append(path)
         for path, source in statics.items():
             if last.statics.get(path) != _stamp(source):

@@ -102,27 +102,6 @@ def finish_site(staging: Path, statics: dict[str, Path], extra: dict[str, bytes]
     return len(statics) + len(extra) + 1
 
 
-def write_site(outputs: Outputs, statics: dict[str, Path], out: Path) -> int:
-    """Write everything to a staging folder and swap it in; returns files written."""
-    staging = out.with_name(f".{out.name}.staging")
-    retired = out.with_name(f".{out.name}.old")
-    for leftover in (staging, retired):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    staging.mkdir(parents=True)
-    for path, data in outputs.files.items():
-        target = staging / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    for path, source in statics.items():
-        target = staging / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-    (staging / MARKER).write_bytes(b"")
-    swap(staging, out, retired)
-    return len(outputs.files) + len(statics) + 1
-
-
 def swap(staging: Path, out: Path, retired: Path) -> None:
     """Put `staging` in place of `out` with two renames; the old tree is then removed."""
     if out.exists():

@@ -1,12 +1,12 @@
 """The internal link check over rendered pages."""
 
 from legwork.errors import ErrorLog
-from legwork.linkcheck import check_links
+from legwork.linkcheck import LinkIndex
 
 
 def check(outputs: dict[str, str], others: set[str] = frozenset()) -> list[str]:
     log = ErrorLog()
-    check_links({k: v.encode() for k, v in outputs.items()}, set(others), "site", log)
+    LinkIndex(set(outputs) | set(others)).check(outputs, "site", log)
     return [str(e) for e in log.errors]
 
 
