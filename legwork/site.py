@@ -171,13 +171,17 @@ class SiteBuilder:
             return RebuildResult(len(self.last.pages), [], [], time.perf_counter() - started)
         loaded = load_guide(self.project, self.bodies, self.cache)
         pages = {p.url: p for p in plan_pages(loaded.guide, loaded.links)}
+        statics = static_files(self.project.static)
         dirty = self._dirty_pages(last, loaded, pages)
+        gone_statics = set(last.statics) - set(statics)
+        if gone_statics:  # a page may link to what is gone: check them all
+            dirty = list(pages)
         self.renderer.bind(loaded.guide, loaded.links, loaded.bodies)
         outputs = render_pages([pages[url] for url in dirty], self.renderer,
                                loaded.guide.config)
         removed = {p.output_path for url, p in last.pages.items() if url not in pages}
-        statics = static_files(self.project.static)
-        links = LinkIndex(last.links.files - removed | set(outputs.files) | set(statics))
+        links = LinkIndex(last.links.files - removed - gone_statics | set(outputs.files)
+                          | set(statics))
         links.ids = {k: v for k, v in last.links.ids.items() if k not in removed}
         log = ErrorLog()
         links.check(html_pages(outputs.files), self.project.out.name, log)

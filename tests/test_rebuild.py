@@ -3,7 +3,10 @@
 import shutil
 from pathlib import Path
 
+import pytest
+
 from legwork.build import Project
+from legwork.errors import BuildFailed
 from legwork.site import SiteBuilder
 from tests.conftest import REPO, make_project, write
 
@@ -61,3 +64,22 @@ def test_template_edit_rerenders_pages_that_use_it(guide_dir, tmp_path):
     assert result.rendered == 2  # the two tips
     assert result.written == ["tips/soft-landings/index.html"]  # the other lists none
     assert "Exercises it names" in (tmp_path / "site/tips/soft-landings/index.html").read_text()
+
+
+def test_static_file_change_copies_just_that_file(guide_dir, tmp_path):
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    shutil.copytree(REPO / "static", tmp_path / "static")
+    builder = SiteBuilder(Project(root=tmp_path, content=guide_dir, out=tmp_path / "site"))
+    builder.build()
+    with (tmp_path / "static" / "style.css").open("a") as css:
+        css.write("\n.new-rule { color: red; }\n")
+    result = builder.rebuild()
+    assert (result.rendered, result.written) == (0, ["static/style.css"])
+    assert ".new-rule" in (tmp_path / "site" / "static" / "style.css").read_text()
+    (tmp_path / "static" / "favicon.svg").unlink()
+    with pytest.raises(BuildFailed) as caught:
+        builder.rebuild()
+    home = [e.message for e in caught.value.errors if e.path == "site/index.html"]
+    assert home == ["broken link 'static/favicon.svg': no page or file at static/favicon.svg; "
+                    "fix the template or the link"]
+    assert (tmp_path / "site" / "static" / "favicon.svg").exists()
