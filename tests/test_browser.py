@@ -13,13 +13,13 @@ from tests.conftest import REPO
 
 PAGES = {
     "home": "", "exercises": "exercises/", "exercise": "exercises/squat/",
-    "muscle": "muscles/calves/",
+    "muscle": "muscles/calves/", "tip": "tips/running-posture/", "plan": "plans/speed-block/",
+    "cards": "cards/",
 }
 EVERY_PAGE_TYPE = {
     **PAGES, "muscles": "muscles/", "goal": "goals/speed/", "level": "levels/beginner/",
-    "equipment": "equipment/none/", "tips": "tips/", "tip": "tips/running-posture/",
-    "plans": "plans/", "plan": "plans/speed-block/", "search": "search/?q=calf",
-    "not-found": "404.html",
+    "equipment": "equipment/none/", "tips": "tips/", "plans": "plans/",
+    "search": "search/?q=calf", "not-found": "404.html",
 }
 
 
