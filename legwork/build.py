@@ -18,7 +18,6 @@ from legwork.model import Guide, SiteConfig
 from legwork.pages import Page
 from legwork.render import Renderer
 from legwork.validate import normalise_base_url, validate
-from legwork.write import Outputs
 
 
 @dataclass(frozen=True)
@@ -114,11 +113,9 @@ def leave_out_drafts(guide: Guide) -> set[str]:
     return drafts
 
 
-def render_pages(pages: list[Page], renderer: Renderer, config: SiteConfig) -> Outputs:
-    """Render `pages` (and the CNAME file) into memory."""
-    outputs = Outputs()
-    for page in pages:
-        outputs.add(page.output_path, renderer.render(page), page.url or "home")
+def render_pages(pages: list[Page], renderer: Renderer, config: SiteConfig) -> dict[str, bytes]:
+    """Render `pages` (and the CNAME file) into memory: output path -> bytes."""
+    outputs = {page.output_path: renderer.render(page) for page in pages}
     if config.cname:
-        outputs.add("CNAME", config.cname.encode() + b"\n", "site.yaml cname")
+        outputs["CNAME"] = config.cname.encode() + b"\n"
     return outputs

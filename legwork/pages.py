@@ -300,11 +300,22 @@ def index_pages(guide: Guide) -> list[Page]:
     ]
 
 
+def check_unique_outputs(pages: list[Page]) -> None:
+    """Two pages can never claim one output path; that would be a bug in this module."""
+    owners: dict[str, str] = {}
+    for page in pages:
+        if page.output_path in owners:
+            raise ValueError(f"two outputs claim {page.output_path}: "
+                             f"{owners[page.output_path]} and {page.url or 'home'}")
+        owners[page.output_path] = page.url or "home"
+
+
 def plan_pages(guide: Guide, links: Links) -> list[Page]:
     """Every page of the site, in a stable order."""
     tagged = exercises_by_term(guide)
     pages = [*index_pages(guide), *entry_pages(guide, links), *taxonomy_pages(guide, tagged),
              *card_pages(guide, tagged), *search_pages(guide), *data_pages(guide)]
+    check_unique_outputs(pages)
     sitemap = next(p for p in pages if p.url == "sitemap.xml")
     sitemap.context["urls"] = [p.url for p in pages if p.output_path.endswith("index.html")]
     return pages

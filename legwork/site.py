@@ -47,16 +47,6 @@ def input_fingerprint(project: Project) -> str:
     return hashlib.blake2b("\n".join(stamps).encode(), digest_size=16).hexdigest()
 
 
-def check_unique_outputs(pages: list[Page]) -> None:
-    """Two pages can never claim one output path; that is a bug in the page list."""
-    owners: dict[str, str] = {}
-    for page in pages:
-        if page.output_path in owners:
-            raise ValueError(f"two outputs claim {page.output_path}: "
-                             f"{owners[page.output_path]} and {page.url or 'home'}")
-        owners[page.output_path] = page.url or "home"
-
-
 def _stamp(path: Path) -> tuple[int, int]:
     stat = path.stat()
     return (stat.st_mtime_ns, stat.st_size)
@@ -119,7 +109,6 @@ class SiteBuilder:
         # Gather and check the whole guide.
         loaded = load_guide(project, self.bodies)
         pages = plan_pages(loaded.guide, loaded.links)
-        check_unique_outputs(pages)
         # Render every page into a staging folder and check its links.
         self.renderer.bind(loaded.guide, loaded.links, loaded.bodies)
         statics = static_files(project.static)
@@ -180,13 +169,13 @@ class SiteBuilder:
         outputs = render_pages([pages[url] for url in dirty], self.renderer,
                                loaded.guide.config)
         removed = {p.output_path for url, p in last.pages.items() if url not in pages}
-        links = LinkIndex(last.links.files - removed - gone_statics | set(outputs.files)
+        links = LinkIndex(last.links.files - removed - gone_statics | set(outputs)
                           | set(statics))
         links.ids = {k: v for k, v in last.links.ids.items() if k not in removed}
         log = ErrorLog()
-        links.check(html_pages(outputs.files), self.project.out.name, log)
+        links.check(html_pages(outputs), self.project.out.name, log)
         log.raise_if_any()
-        written, deleted = self._write(last, outputs.files, removed, statics)
+        written, deleted = self._write(last, outputs, removed, statics)
         self.last = Snapshot(loaded, pages, last.digests, links, self._template_stamps(),
                              {path: _stamp(src) for path, src in statics.items()})
         return RebuildResult(len(dirty), written, deleted, time.perf_counter() - started)

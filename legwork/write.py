@@ -18,21 +18,6 @@ MARKER = ".nojekyll"
 """Written into every output folder; an existing folder without it is not ours."""
 
 
-class Outputs:
-    """The files of a build, keyed by path inside the output folder."""
-
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
-        self.owners: dict[str, str] = {}
-
-    def add(self, path: str, data: bytes, owner: str) -> None:
-        """Claim `path` for `owner`; a second claim is a bug in the page list."""
-        if path in self.files:
-            raise ValueError(f"two outputs claim {path}: {self.owners[path]} and {owner}")
-        self.files[path] = data
-        self.owners[path] = owner
-
-
 def static_files(static: Path) -> dict[str, Path]:
     """Files of `static/`, keyed by their output path (`static/...`)."""
     if not static.is_dir():

@@ -3,8 +3,8 @@
 import pytest
 
 from legwork.errors import BuildFailed, UsageError
+from legwork.pages import Page, check_unique_outputs
 from legwork.site import build_site
-from legwork.write import Outputs
 from tests.conftest import REPO, make_project, tree, write
 
 
@@ -61,11 +61,11 @@ def test_static_files_are_copied(built):
     assert (built / ".nojekyll").exists()
 
 
-def test_two_outputs_cannot_claim_one_path():
-    outputs = Outputs()
-    outputs.add("a/index.html", b"1", "exercise a")
-    with pytest.raises(ValueError, match="two outputs claim a/index.html: exercise a and tip a"):
-        outputs.add("a/index.html", b"2", "tip a")
+def test_two_pages_cannot_claim_one_output_path():
+    pages = [Page("a/", "tip.html", "A"), Page("b/", "tip.html", "B"),
+             Page("a/index.html", "tip.html", "A again")]
+    with pytest.raises(ValueError, match="two outputs claim a/index.html: a/ and a/index.html"):
+        check_unique_outputs(pages)
 
 
 @pytest.mark.parametrize("where", ["content", "project", "parent", "inside-content"])
