@@ -56,7 +56,7 @@ def test_usage_errors_exit_two(guide_dir):
 
 
 def test_every_command_has_help(guide_dir):
-    for command in ([], ["build"], ["check"]):
+    for command in ([], ["build"], ["check"], ["serve"], ["new"]):
         result = run_cli(*command, "--help", cwd=guide_dir.parent)
         assert result.returncode == 0
         assert result.stdout.startswith("usage: build.py")
