@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from legwork.model import Dose, Exercise, Plan, Span, Tip
+from legwork.model import Dose, Entry, Exercise, Plan, Span, Tip
 
 Json = dict[str, Any]
 
@@ -36,40 +36,39 @@ def slugs(refs: list) -> list[str]:
     return [r.slug for r in refs]
 
 
+def _common_record(entry: Entry, url: str) -> Json:
+    """The fields every entry type has, in its data file."""
+    return {"slug": entry.slug, "url": url, "title": entry.title, "summary": entry.summary,
+            "goals": [g.slug for g in entry.goals], "related": slugs(entry.related),
+            "body_markdown": entry.body}
+
+
 def exercise_record(ex: Exercise, url: str) -> Json:
     return {
-        "slug": ex.slug, "url": url, "title": ex.title, "aliases": ex.aliases,
-        "summary": ex.summary, "kind": ex.kind.slug, "level": ex.level.slug,
-        "goals": [g.slug for g in ex.goals],
+        **_common_record(ex, url), "aliases": ex.aliases, "kind": ex.kind.slug,
+        "level": ex.level.slug,
         "muscles": {"primary": [m.slug for m in ex.primary],
                     "secondary": [m.slug for m in ex.secondary],
                     "named": ex.specific_muscles},
         "equipment": [e.slug for e in ex.equipment], "dose": dose_record(ex.dose),
         "steps": ex.steps, "cues": ex.cues, "mistakes": ex.mistakes, "cautions": ex.cautions,
-        "easier": slugs(ex.easier), "harder": slugs(ex.harder), "related": slugs(ex.related),
-        "body_markdown": ex.body,
+        "easier": slugs(ex.easier), "harder": slugs(ex.harder),
     }
 
 
 def tip_record(tip: Tip, url: str) -> Json:
-    return {
-        "slug": tip.slug, "url": url, "title": tip.title, "summary": tip.summary,
-        "goals": [g.slug for g in tip.goals], "topic": tip.topic.slug,
-        "exercises": slugs(tip.exercises), "related": slugs(tip.related),
-        "body_markdown": tip.body,
-    }
+    return {**_common_record(tip, url), "topic": tip.topic.slug,
+            "exercises": slugs(tip.exercises)}
 
 
 def plan_record(plan: Plan, url: str) -> Json:
     return {
-        "slug": plan.slug, "url": url, "title": plan.title, "summary": plan.summary,
-        "goals": [g.slug for g in plan.goals], "level": plan.level.slug,
-        "weeks": span(plan.weeks), "sessions_per_week": span(plan.sessions_per_week),
+        **_common_record(plan, url), "level": plan.level.slug, "weeks": span(plan.weeks),
+        "sessions_per_week": span(plan.sessions_per_week),
         "sessions": [{"name": s.name, "note": s.note, "items": [
             {"exercise": item.exercise.slug,
              "dose": dose_record(item.dose) if item.dose else None, "note": item.note}
             for item in s.items]} for s in plan.sessions],
-        "related": slugs(plan.related), "body_markdown": plan.body,
     }
 
 

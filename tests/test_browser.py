@@ -56,9 +56,14 @@ def test_page_loads_cleanly_and_fits_the_screen(browser, site, name, width):
     page.context.close()
 
 
+def link_titles(page, selector: str) -> list[str]:
+    """The title text of each link matched by `selector` (without any sub-line)."""
+    return page.eval_on_selector_all(selector,
+                                     "links => links.map(a => a.firstChild.textContent)")
+
+
 def visible_titles(page) -> list[str]:
-    return page.eval_on_selector_all("#exercise-list > li:not([hidden]) .card-title a",
-                                     "links => links.map(a => a.textContent)")
+    return link_titles(page, "#exercise-list > li:not([hidden]) .card-title a")
 
 
 def test_filters_with_the_keyboard_narrow_the_list_and_stay_in_the_url(browser, site):
@@ -101,8 +106,7 @@ def test_without_javascript_the_index_is_a_complete_list(browser, site):
 
 
 def result_titles(page) -> list[str]:
-    return page.eval_on_selector_all("#search-results a",
-                                     "links => links.map(a => a.firstChild.textContent)")
+    return link_titles(page, "#search-results a")
 
 
 def test_search_as_you_type_and_enter_opens_the_first_result(browser, site):
