@@ -114,7 +114,7 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000,
     """Build, serve and watch until interrupted."""
     builder = SiteBuilder(project)
     app = SiteApp(project.out)
-    report(app, builder.build)
+    report(app, lambda: builder.build(force=True))
     project.out.mkdir(parents=True, exist_ok=True)
     server = Server(app, watcher=QuickWatcher())
     for folder in (project.content, project.templates, project.static):

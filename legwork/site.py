@@ -31,6 +31,7 @@ from legwork.write import (
     read_manifest,
     staging_folder,
     static_files,
+    write_manifest,
 )
 
 
@@ -93,8 +94,12 @@ class SiteBuilder:
         self.cache = Cache()
         self.last: Snapshot | None = None
 
-    def build(self) -> BuildResult:
-        """Build everything into `project.out`, or raise without touching it."""
+    def build(self, force: bool = False) -> BuildResult:
+        """Build everything into `project.out`, or raise without touching it.
+
+        Unless `force`d, nothing is rendered when nothing changed since the last
+        build; the dev server forces one full build to have its state in memory.
+        """
         started = time.perf_counter()
         project = self.project
         # Refuse a dangerous output folder before any work.
@@ -103,7 +108,7 @@ class SiteBuilder:
         # Nothing to do when no source, template, option or engine file changed.
         previous = read_manifest(project.out)
         inputs = input_fingerprint(project)
-        if previous.get("inputs") == inputs:
+        if previous.get("inputs") == inputs and not force:
             return BuildResult(previous["pages"], previous["entries"], 0,
                                time.perf_counter() - started, up_to_date=True)
         # Gather and check the whole guide.
@@ -156,7 +161,7 @@ class SiteBuilder:
         started = time.perf_counter()
         last = self.last
         if last is None:
-            self.build()
+            self.build(force=True)
             return RebuildResult(len(self.last.pages), [], [], time.perf_counter() - started)
         loaded = load_guide(self.project, self.bodies, self.cache)
         pages = {p.url: p for p in plan_pages(loaded.guide, loaded.links)}
@@ -176,6 +181,11 @@ class SiteBuilder:
         links.check(html_pages(outputs), self.project.out.name, log)
         log.raise_if_any()
         written, deleted = self._write(last, outputs, removed, statics)
+        # Keep the manifest true to what is on disk; the next full build may then
+        # reuse files, but must render (it cannot know what else changed meanwhile).
+        write_manifest(self.project.out, {"inputs": None, "pages": len(pages),
+                                          "entries": len(loaded.guide.entries()),
+                                          "outputs": last.digests})
         self.last = Snapshot(loaded, pages, last.digests, links, self._template_stamps(),
                              {path: _stamp(src) for path, src in statics.items()})
         return RebuildResult(len(dirty), written, deleted, time.perf_counter() - started)

@@ -83,8 +83,16 @@ def finish_site(staging: Path, statics: dict[str, Path], extra: dict[str, bytes]
     (staging / MARKER).write_bytes(b"")
     manifest_path(out).unlink(missing_ok=True)  # never pair an old manifest with a new site
     swap(staging, out, out.with_name(f".{out.name}.old"))
-    manifest_path(out).write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
+    write_manifest(out, manifest)
     return len(statics) + len(extra) + 1
+
+
+def write_manifest(out: Path, manifest: dict) -> None:
+    """Record what is in `out` now, atomically."""
+    path = manifest_path(out)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def swap(staging: Path, out: Path, retired: Path) -> None:

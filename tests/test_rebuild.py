@@ -83,3 +83,29 @@ def test_static_file_change_copies_just_that_file(guide_dir, tmp_path):
     assert home == ["broken link 'static/favicon.svg': no page or file at static/favicon.svg; "
                     "fix the template or the link"]
     assert (tmp_path / "site" / "static" / "favicon.svg").exists()
+
+
+def test_full_build_after_serving_never_reuses_a_file_serve_changed(guide_dir):
+    """serve rewrites files in place; the manifest must follow, or a later build
+    could hard-link a file it wrongly believes unchanged."""
+    project = make_project(guide_dir)
+    serving = SiteBuilder(project)
+    serving.build(force=True)
+    entry = guide_dir / "exercises" / "heel-drop.md"
+    original = entry.read_text()
+    edit(entry, "Slow lowering.", "Edited while serving.")
+    serving.rebuild()
+    entry.write_text(original)  # reverted after the server stopped
+    result = SiteBuilder(project).build()
+    assert not result.up_to_date
+    page = (project.out / "exercises" / "heel-drop" / "index.html").read_text()
+    assert "Slow lowering." in page and "Edited while serving." not in page
+
+
+def test_serving_an_up_to_date_site_still_rebuilds_edits(guide_dir):
+    project = make_project(guide_dir)
+    SiteBuilder(project).build()
+    serving = SiteBuilder(project)
+    assert not serving.build(force=True).up_to_date
+    edit(guide_dir / "exercises" / "heel-drop.md", "Slow lowering.", "Edited.")
+    assert "exercises/heel-drop/index.html" in serving.rebuild().written
