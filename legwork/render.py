@@ -20,7 +20,7 @@ from legwork.links import Links
 from legwork.markdown import MarkdownBodies
 from legwork.model import Entry, Exercise, Guide, frequency
 from legwork.pages import TAXONOMIES, Page
-from legwork.urls import absolute_path, absolute_url, relative_url
+from legwork.urls import absolute_path, absolute_url, relative_url, root_prefix
 
 
 class Renderer:
@@ -44,7 +44,8 @@ class Renderer:
         self.env.filters["frequency"] = frequency
         self.env.globals.update(taxonomies=TAXONOMIES, markdown=self.markdown,
                                 absolute_url=self.absolute_url, qr_code=qr_code, card=self.card,
-                                body_map=self.body_map, body_map_sprite=self.body_map_sprite)
+                                body_map=self.body_map, body_map_sprite=self.body_map_sprite,
+                                site_root=site_root)
         self._cards: dict[str, tuple[Exercise, Markup]] = {}
         self.guide: Guide | None = None
         self._maps: dict[tuple, Markup] = {}
@@ -164,6 +165,15 @@ def qr_code(url: str) -> Markup:
     svg = code.svg_inline(scale=1, border=2, dark="#000", light="#fff", omitsize=True,
                           svgclass="qr")
     return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))
+
+
+@jinja2.pass_context
+def site_root(context: Any) -> str:
+    """The site's root folder as seen from the current page ("../../", or "/REPO/" in 404)."""
+    page: Page = context["page"]
+    if page.absolute_links:
+        return absolute_path("", context["site"].base_url)
+    return root_prefix(page.url)
 
 
 @jinja2.pass_context

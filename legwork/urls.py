@@ -1,6 +1,12 @@
 """Site URLs: every page URL is relative to the site root and made relative to
 the page that links to it, so one build works at a domain root, under a
-sub-path and from disk."""
+sub-path and from disk.
+
+Page URLs are directories ("exercises/squat/"); links to them name the file
+("../squat/index.html"), because a browser opening the site from disk shows a
+folder listing for a directory link. Canonical URLs, the sitemap and 404.html,
+which only ever live on a web server, keep the directory form.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +19,10 @@ def output_path(url: str) -> str:
 
 
 def relative_url(target: str, page: str) -> str:
-    """`target` (site-root URL, may carry #fragment) as seen from the page at `page`."""
+    """`target` (site-root URL, may carry #fragment) as a link from the page at `page`."""
     path, hash_, fragment = target.partition("#")
+    if path == "" or path.endswith("/"):
+        path += "index.html"
     page_parts = page.split("/")[:-1]  # the folders the page sits in
     target_parts = path.split("/")
     common = 0
@@ -22,9 +30,13 @@ def relative_url(target: str, page: str) -> str:
         if a != b:
             break
         common += 1
-    ups = len(page_parts) - common
-    rel = "../" * ups + "/".join(target_parts[common:])
-    return (rel or "./") + hash_ + fragment
+    rel = "../" * (len(page_parts) - common) + "/".join(target_parts[common:])
+    return rel + hash_ + fragment
+
+
+def root_prefix(page: str) -> str:
+    """The relative path from the page at `page` to the site's root folder."""
+    return "../" * page.count("/") or "./"
 
 
 def absolute_path(target: str, base_url: str) -> str:

@@ -7,6 +7,9 @@
   var input = form.querySelector("input");
   var results = form.querySelector(".search-results");
   var root = form.getAttribute("data-root") || "./";
+  // Page URLs are folders; name the file so links also work from disk.
+  var served = location.protocol !== "file:";
+  function address(entry) { return root + entry.u + (served ? "" : "index.html"); }
   var index = null;
   var loading = null;
   var active = -1;
@@ -59,7 +62,7 @@
       item.setAttribute("role", "option");
       item.setAttribute("aria-selected", i === active ? "true" : "false");
       var link = document.createElement("a");
-      link.href = root + entry.u;
+      link.href = address(entry);
       link.tabIndex = -1;
       link.textContent = entry.t;
       var kind = document.createElement("span");
@@ -103,7 +106,7 @@
       load().then(function () {
         matches = search(input.value);
         var chosen = matches[Math.max(active, 0)];
-        if (chosen) location.href = root + chosen.u;
+        if (chosen) location.href = address(chosen);
       });
     } else if (event.key === "Escape") {
       input.value = "";
@@ -137,7 +140,7 @@
         var title = document.createElement("h2");
         title.className = "card-title";
         var link = document.createElement("a");
-        link.href = root + entry.u;
+        link.href = address(entry);
         link.textContent = entry.t;
         title.appendChild(link);
         var summary = document.createElement("p");

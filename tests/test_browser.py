@@ -145,10 +145,10 @@ def test_search_finds_aliases_and_body_text(browser, site):
 def test_clicking_a_body_map_region_opens_its_muscle_page(browser, site):
     base, _ = site
     page = open_page(browser, base)
-    region = page.locator(".bodymap a.region[href='muscles/hamstrings/'] use")
+    region = page.locator(".bodymap a.region[href='muscles/hamstrings/index.html'] use")
     box = region.bounding_box()
     region.click(position={"x": box["width"] * 0.2, "y": box["height"] * 0.5})  # left leg
-    page.wait_for_url("**/muscles/hamstrings/")
+    page.wait_for_url("**/muscles/hamstrings/index.html")
     assert page.text_content("h1") == "Hamstrings"
     page.context.close()
 
@@ -199,3 +199,30 @@ def test_dark_mode_follows_the_system_setting(browser, site):
         page.context.close()
     assert colours["light"] != colours["dark"]
     assert colours["dark"] == "rgb(18, 19, 22)"
+
+
+def test_site_opened_from_disk_navigates_styles_and_searches(browser, site):
+    """The same build works from file://, where a link to a folder would show a listing."""
+    _, out = site
+    page = open_page(browser, (out / "index.html").as_uri())
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == \
+        "rgb(251, 250, 247)"  # the stylesheet loaded
+    page.click("nav[aria-label=Main] >> text=Exercises")
+    assert page.url.endswith("/exercises/index.html")
+    assert page.text_content("h1") == "Exercises"
+    page.click("#exercise-list >> text=Wall sit")
+    assert page.url.endswith("/exercises/wall-sit/index.html")
+    assert page.text_content("h1") == "Wall sit"
+    page.click("nav[aria-label=Breadcrumb] >> text=Home")
+    region = page.locator(".bodymap a.region[href='muscles/calves/index.html'] use")
+    box = region.bounding_box()
+    region.click(position={"x": box["width"] * 0.2, "y": box["height"] * 0.5})
+    assert page.text_content("h1") == "Calves"
+    page.keyboard.press("/")
+    page.keyboard.type("calf rai")
+    page.wait_for_selector("#search-result-0")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/exercises/calf-raise/index.html")
+    assert page.text_content("h1") == "Calf raise"
+    assert page.errors == []
+    page.context.close()

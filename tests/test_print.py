@@ -126,7 +126,7 @@ def test_taxonomy_deck_is_linked_and_holds_that_terms_cards(browser, site, guide
     base, out = site
     term_page = soup(out / "muscles" / "calves" / "index.html")
     link = term_page.find("a", string="Print these cards")
-    assert link["href"] == "../../cards/muscles/calves/"
+    assert link["href"] == "../../cards/muscles/calves/index.html"
     calves = [e.title for e in guide.exercises if any(m.slug == "calves" for m in e.muscles)]
     pdf = print_pdf(browser, base + "cards/muscles/calves/", tmp_path / "calves.pdf")
     assert [titles_on(t, calves) for t in page_texts(pdf)] == [[t] for t in calves]

@@ -51,7 +51,7 @@ def test_new_wikilink_updates_the_backlinks_of_its_target(guide_dir):
     result = builder.rebuild()
     assert "exercises/heel-drop/index.html" in result.written
     page = (builder.project.out / "exercises" / "heel-drop" / "index.html").read_text()
-    assert 'href="../bridge/"' in page
+    assert 'href="../bridge/index.html"' in page
 
 
 def test_template_edit_rerenders_pages_that_use_it(guide_dir, tmp_path):

@@ -28,20 +28,20 @@ def test_exercise_page_links_variants_muscles_and_backlinks(built):
     page.select_one(".bodymap").extract()
     page.select_one(".print-only").extract()
     assert links(page, "#main") == [
-        ("../../levels/beginner/", "Beginner"),
-        ("../../goals/distance/", "Distance"),
-        ("../../goals/speed/", "Speed"),
-        ("../../cards/", "All cards"),
-        ("../../muscles/calves/", "Calves"),
-        ("../../equipment/none/", "No equipment"),
-        ("../heel-drop/", "Heel drop"),
-        ("../box-jump/", "Box jump"),
-        ("../heel-drop/", "Heel drop"),
-        ("../../plans/starter-plan/", "Starter plan"),
-        ("../box-jump/", "Box jump"),
-        ("../heel-drop/", "Heel drop"),
-        ("../bridge/", "Previous Bridge"),
-        ("../heel-drop/", "Next Heel drop"),
+        ("../../levels/beginner/index.html", "Beginner"),
+        ("../../goals/distance/index.html", "Distance"),
+        ("../../goals/speed/index.html", "Speed"),
+        ("../../cards/index.html", "All cards"),
+        ("../../muscles/calves/index.html", "Calves"),
+        ("../../equipment/none/index.html", "No equipment"),
+        ("../heel-drop/index.html", "Heel drop"),
+        ("../box-jump/index.html", "Box jump"),
+        ("../heel-drop/index.html", "Heel drop"),
+        ("../../plans/starter-plan/index.html", "Starter plan"),
+        ("../box-jump/index.html", "Box jump"),
+        ("../heel-drop/index.html", "Heel drop"),
+        ("../bridge/index.html", "Previous Bridge"),
+        ("../heel-drop/index.html", "Next Heel drop"),
     ]
 
 
@@ -58,9 +58,9 @@ def test_exercise_page_shows_dose_steps_and_cautions(built):
 
 def test_wikilink_with_text_and_backlink_on_tip(built):
     tip = soup(built / "tips" / "soft-landings" / "index.html")
-    assert ("../../exercises/box-jump/", "jump") in links(tip, ".body")
+    assert ("../../exercises/box-jump/index.html", "jump") in links(tip, ".body")
     box_jump = soup(built / "exercises" / "box-jump" / "index.html")
-    assert ("../../tips/soft-landings/", "Soft landings") in links(box_jump, "#main")
+    assert ("../../tips/soft-landings/index.html", "Soft landings") in links(box_jump, "#main")
 
 
 def test_plan_page_lists_sessions_with_plan_dose_or_exercise_dose(built):
@@ -91,10 +91,11 @@ def test_home_links_every_goal_muscle_level_and_featured_plan(built):
     page.select_one(".bodymap").extract()
     hrefs = [href for href, _ in links(page, "main")]
     assert hrefs == [
-        "goals/distance/", "goals/speed/",
-        "muscles/quadriceps/", "muscles/hamstrings/", "muscles/glutes/", "muscles/calves/",
-        "levels/beginner/", "levels/advanced/",
-        "plans/starter-plan/",
+        "goals/distance/index.html", "goals/speed/index.html",
+        "muscles/quadriceps/index.html", "muscles/hamstrings/index.html",
+        "muscles/glutes/index.html", "muscles/calves/index.html",
+        "levels/beginner/index.html", "levels/advanced/index.html",
+        "plans/starter-plan/index.html",
     ]
 
 
@@ -121,10 +122,10 @@ def test_sitemap_lists_every_html_page(built):
 def test_body_map_shades_primary_and_hatches_secondary_with_links(built):
     page = soup(built / "exercises" / "box-jump" / "index.html")
     regions = {(a["href"], a["class"][1]) for a in page.select(".bodymap a.region")}
-    assert ("../../muscles/quadriceps/", "primary") in regions
-    assert ("../../muscles/glutes/", "primary") in regions
-    assert ("../../muscles/calves/", "secondary") in regions
-    assert ("../../muscles/hamstrings/", "idle") in regions
+    assert ("../../muscles/quadriceps/index.html", "primary") in regions
+    assert ("../../muscles/glutes/index.html", "primary") in regions
+    assert ("../../muscles/calves/index.html", "secondary") in regions
+    assert ("../../muscles/hamstrings/index.html", "idle") in regions
     labels = {a["aria-label"] for a in page.select(".bodymap a.region.secondary")}
     assert labels == {"Calves (secondary), back view"}
     caption = " ".join(page.select_one(".bodymap figcaption").get_text().split())
@@ -134,5 +135,6 @@ def test_body_map_shades_primary_and_hatches_secondary_with_links(built):
 def test_body_map_on_home_links_every_drawn_muscle_group(built):
     page = soup(built / "index.html")
     hrefs = {a["href"] for a in page.select(".bodymap a.region")}
-    assert hrefs == {"muscles/quadriceps/", "muscles/hamstrings/", "muscles/glutes/",
-                     "muscles/calves/"}
+    assert hrefs == {"muscles/quadriceps/index.html", "muscles/hamstrings/index.html",
+                     "muscles/glutes/index.html",
+                     "muscles/calves/index.html"}

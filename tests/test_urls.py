@@ -2,16 +2,16 @@
 
 import pytest
 
-from legwork.urls import absolute_path, output_path, relative_url
+from legwork.urls import absolute_path, output_path, relative_url, root_prefix
 
 
 @pytest.mark.parametrize(("target", "page", "expected"), [
-    ("exercises/squat/", "exercises/lunge/", "../squat/"),
-    ("", "exercises/lunge/", "../../"),
-    ("muscles/calves/", "", "muscles/calves/"),
+    ("exercises/squat/", "exercises/lunge/", "../squat/index.html"),
+    ("", "exercises/lunge/", "../../index.html"),
+    ("muscles/calves/", "", "muscles/calves/index.html"),
     ("static/style.css", "exercises/lunge/", "../../static/style.css"),
-    ("exercises/", "exercises/", "./"),
-    ("exercises/squat/#steps", "tips/rest/", "../../exercises/squat/#steps"),
+    ("exercises/", "exercises/", "index.html"),
+    ("exercises/squat/#steps", "tips/rest/", "../../exercises/squat/index.html#steps"),
     ("static/style.css", "sitemap.xml", "static/style.css"),
 ], ids=["sibling", "home", "from-home", "asset", "self", "fragment", "from-file"])
 def test_relative_url(target, page, expected):
@@ -28,3 +28,8 @@ def test_absolute_path_uses_the_base_url_path():
     assert absolute_path("static/style.css", "https://u.github.io/legwork/") == \
         "/legwork/static/style.css"
     assert absolute_path("", "") == "/"
+
+
+def test_root_prefix_climbs_to_the_site_root():
+    assert [root_prefix(p) for p in ["", "404.html", "tips/", "exercises/squat/"]] == [
+        "./", "./", "../", "../../"]
