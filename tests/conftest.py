@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from legwork.build import Project
+from legwork.build import Project, load_guide
+from legwork.errors import BuildFailed
 from legwork.site import build_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -38,6 +39,20 @@ def built(guide_dir: Path) -> Path:
     project = make_project(guide_dir)
     build_site(project)
     return project.out
+
+
+def errors_for(content: Path, **options) -> list[str]:
+    """The messages a check of `content` reports, as the user sees them."""
+    with pytest.raises(BuildFailed) as caught:
+        load_guide(make_project(content, **options))
+    return [str(e) for e in caught.value.errors]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace `old` (which must be there) with `new` in a content file."""
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
 
 
 def write(path: Path, text: str) -> Path:

@@ -6,9 +6,8 @@ from pathlib import Path
 import pytest
 
 from legwork.build import load_guide
-from legwork.errors import BuildFailed
 from legwork.load import MAX_FILE_BYTES
-from tests.conftest import make_project, run_cli, write
+from tests.conftest import errors_for, make_project, run_cli, write
 
 TIP = "---\ntitle: Breathe\nsummary: In and out.\ngoals: [speed]\ntopic: form\n---\nBody.\n"
 
@@ -19,10 +18,6 @@ def content(guide_dir, monkeypatch) -> Path:
     return Path("content")
 
 
-def errors_for(content: Path) -> list[str]:
-    with pytest.raises(BuildFailed) as caught:
-        load_guide(make_project(content))
-    return [str(e) for e in caught.value.errors]
 
 
 FILE_CASES = [

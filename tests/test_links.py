@@ -5,20 +5,7 @@ from pathlib import Path
 import pytest
 
 from legwork.build import load_guide
-from legwork.errors import BuildFailed
-from tests.conftest import make_project, write
-
-
-def errors_for(content: Path, **options) -> list[str]:
-    with pytest.raises(BuildFailed) as caught:
-        load_guide(make_project(content, **options))
-    return [str(e) for e in caught.value.errors]
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
+from tests.conftest import edit, errors_for, make_project, write
 
 
 @pytest.fixture

@@ -1,20 +1,13 @@
 """Rebuilds in a long-running process re-render only what an edit affects."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 from legwork.build import Project
 from legwork.errors import BuildFailed
 from legwork.site import SiteBuilder
-from tests.conftest import REPO, make_project, write
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
+from tests.conftest import REPO, edit, make_project, write
 
 
 def test_body_edit_rerenders_its_page_the_search_index_and_its_data(guide_dir):

@@ -5,8 +5,7 @@ from pathlib import Path
 import pytest
 
 from legwork.build import load_guide
-from legwork.errors import BuildFailed
-from tests.conftest import make_project, write
+from tests.conftest import errors_for, make_project, write
 
 GOOD_EXERCISE = """\
 ---
@@ -26,11 +25,6 @@ Body.
 """
 
 
-def errors_for(content: Path) -> list[str]:
-    """The messages a check of `content` prints, as the user sees them."""
-    with pytest.raises(BuildFailed) as caught:
-        load_guide(make_project(content))
-    return [str(e) for e in caught.value.errors]
 
 
 def replace_line(text: str, old: str, new: str) -> str:
