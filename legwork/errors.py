@@ -86,9 +86,6 @@ class ErrorLog:
         """Record one error."""
         self.errors.append(ContentError(path, line, column, message))
 
-    def __bool__(self) -> bool:
-        return bool(self.errors)
-
     def raise_if_any(self) -> None:
         """Stop the build when anything was recorded."""
         if self.errors:

@@ -50,12 +50,14 @@ class RawContent:
     site_path: str
     vocabularies: dict[str, tuple[str, Document | None]]
     """Vocabulary name -> (path, document); None when the file could not be read."""
+    vocabulary_folder: str
+    """Where the vocabulary files are, as shown in messages."""
     entries: list[RawEntry]
     unreadable: set[str]
     """Slugs of entry files that exist but could not be read (already reported)."""
 
 
-def display_path(path: Path, root: Path) -> str:
+def display_path(path: Path) -> str:
     """The path as an author would type it: relative to the working folder."""
     try:
         return os.path.relpath(path)
@@ -117,7 +119,7 @@ def parse_document(text: str, shown: str, log: ErrorLog, first_line: int = 1) ->
 
 def load_entry(path: Path, kind: str, root: Path, log: ErrorLog) -> RawEntry | None:
     """Read one entry file, or record what stops it from being read."""
-    shown = display_path(path, root)
+    shown = display_path(path)
     slug = path.name[: -len(".md")]
     if not SLUG_RE.match(slug):
         log.add(shown, 0, 0, f"file name '{path.name}' is not a plain slug: use lower-case "
@@ -149,7 +151,7 @@ def _files(folder: Path, suffixes: tuple[str, ...], root: Path, log: ErrorLog) -
         if path.name.endswith(suffixes) and (path.is_file() or path.is_symlink()):
             found.append(path)
         else:
-            log.add(display_path(path, root), 0, 0,
+            log.add(display_path(path), 0, 0,
                     f"unexpected {'folder' if path.is_dir() else 'file'} in {folder.name}/: "
                     f"only {' or '.join(suffixes)} files belong here")
     return found
@@ -184,7 +186,7 @@ def load_entry_cached(path: Path, kind: str, root: Path, log: ErrorLog,
 def load_content(root: Path, log: ErrorLog, cache: dict | None = None) -> RawContent:
     """Read every file of the content folder `root` (unchanged files from `cache`)."""
     site_file = root / SITE_FILE
-    site_shown = display_path(site_file, root)
+    site_shown = display_path(site_file)
     site = None
     if site_file.exists():
         text = read_text(site_file, root, site_shown, log)
@@ -195,7 +197,7 @@ def load_content(root: Path, log: ErrorLog, cache: dict | None = None) -> RawCon
 
     vocabularies = {}
     for path in _files(root / VOCABULARY_FOLDER, (".yaml",), root, log):
-        shown = display_path(path, root)
+        shown = display_path(path)
         text = read_text(path, root, shown, log)
         doc = parse_document(text, shown, log) if text is not None else None
         vocabularies[path.name[: -len(".yaml")]] = (shown, doc)
@@ -208,4 +210,5 @@ def load_content(root: Path, log: ErrorLog, cache: dict | None = None) -> RawCon
                 entries.append(entry)
             else:
                 unreadable.add(path.name[: -len(".md")])
-    return RawContent(site, site_shown, vocabularies, entries, unreadable)
+    return RawContent(site, site_shown, vocabularies,
+                      display_path(root / VOCABULARY_FOLDER), entries, unreadable)

@@ -1,8 +1,9 @@
 """Markdown to HTML with markdown-it-py: raw HTML off, safe links, `[[slug]]` links.
 
-`[[slug]]` and `[[slug|text]]` become `wikilink` tokens. Bodies are parsed once
-(`MarkdownBodies.tokens`); the link stage reads the references out of the
-tokens and the render stage turns the same tokens into HTML for one page.
+`[[slug]]` and `[[slug|text]]` become `wikilink` tokens when a body is rendered.
+The link stage finds references with a light scan that skips code as
+CommonMark does (`find_wikilinks`), so bodies are parsed in full only once,
+on the page that shows them.
 """
 
 from __future__ import annotations
@@ -65,18 +66,18 @@ def make_parser() -> MarkdownIt:
 
 
 class MarkdownBodies:
-    """Parses each entry body once and renders it for the page that shows it."""
+    """Finds the `[[slug]]` references of entry bodies and renders bodies to HTML.
+
+    References come from a light scan (`find_wikilinks`); a body is parsed in
+    full only on the one page that shows it.
+    """
 
     def __init__(self) -> None:
         self.md = make_parser()
-        self._tokens: dict[str, tuple[str, list[Token]]] = {}
 
     def tokens(self, entry: Entry) -> list[Token]:
-        """The parsed body of `entry`, cached while its text stays the same."""
-        cached = self._tokens.get(entry.slug)
-        if cached is None or cached[0] != entry.body:
-            cached = self._tokens[entry.slug] = (entry.body, self.md.parse(entry.body, {}))
-        return cached[1]
+        """The parsed body of `entry`."""
+        return self.md.parse(entry.body, {})
 
     def references(self, entry: Entry) -> list[Ref]:
         """Every `[[slug]]` in the body, with its line and column in the file."""
@@ -84,14 +85,8 @@ class MarkdownBodies:
                 for slug, line, column in find_wikilinks(entry.body)]
 
     def render(self, entry: Entry, resolve: Resolver) -> Markup:
-        """The body as HTML, with `[[slug]]` links made relative by `resolve`.
-
-        Each body is rendered on one page only, so its tokens are not kept.
-        """
-        cached = self._tokens.get(entry.slug)
-        tokens = cached[1] if cached and cached[0] == entry.body else \
-            self.md.parse(entry.body, {})
-        html = self.md.renderer.render(tokens, self.md.options, {"resolve": resolve})
+        """The body as HTML, with `[[slug]]` links made relative by `resolve`."""
+        html = self.md.renderer.render(self.tokens(entry), self.md.options, {"resolve": resolve})
         return Markup(html)
 
 

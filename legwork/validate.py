@@ -47,7 +47,7 @@ def validate(raw: RawContent, log: ErrorLog, cache: dict | None = None) -> Guide
                 f"the vocabularies are {', '.join(VOCABULARIES)}")
     for name in VOCABULARIES:
         if name not in raw.vocabularies:
-            log.add(f"{raw.site_path.rsplit('site.yaml', 1)[0]}vocabularies/{name}.yaml", 0, 0,
+            log.add(f"{raw.vocabulary_folder}/{name}.yaml", 0, 0,
                     f"missing vocabulary file {name}.yaml")
     config = read_site(raw.site, raw.site_path, log)
     entries = [read_entry(e, vocabularies, log, cache) for e in raw.entries]
@@ -60,23 +60,6 @@ def validate(raw: RawContent, log: ErrorLog, cache: dict | None = None) -> Guide
         tips=sorted((e for e in entries if isinstance(e, Tip)), key=key),
         plans=sorted((e for e in entries if isinstance(e, Plan)), key=key),
     )
-
-
-BUILDERS = {}  # filled below: entry type -> function reading its front matter
-
-
-def read_entry(raw: RawEntry, vocabularies: dict[str, Vocabulary], log: ErrorLog,
-               cache: dict | None) -> Entry:
-    """Read one entry, or reuse the cached result for the same file and vocabularies."""
-    if cache is not None:
-        hit = cache.get(raw.path)
-        if hit and hit[0] is raw and hit[1] == vocabularies:
-            return hit[2]
-    errors = len(log.errors)
-    entry = BUILDERS[raw.kind](raw, vocabularies, log)
-    if cache is not None and len(log.errors) == errors:
-        cache[raw.path] = (raw, vocabularies, entry)
-    return entry
 
 
 def _sort_key(entry: Entry) -> tuple[str, str]:
@@ -278,4 +261,19 @@ def read_plan(raw: RawEntry, vocabularies: dict[str, Vocabulary], log: ErrorLog)
     return plan
 
 
-BUILDERS.update(exercise=read_exercise, tip=read_tip, plan=read_plan)
+BUILDERS = {"exercise": read_exercise, "tip": read_tip, "plan": read_plan}
+"""Entry type -> the function that reads its front matter."""
+
+
+def read_entry(raw: RawEntry, vocabularies: dict[str, Vocabulary], log: ErrorLog,
+               cache: dict | None) -> Entry:
+    """Read one entry, or reuse the cached result for the same file and vocabularies."""
+    if cache is not None:
+        hit = cache.get(raw.path)
+        if hit and hit[0] is raw and hit[1] == vocabularies:
+            return hit[2]
+    errors = len(log.errors)
+    entry = BUILDERS[raw.kind](raw, vocabularies, log)
+    if cache is not None and len(log.errors) == errors:
+        cache[raw.path] = (raw, vocabularies, entry)
+    return entry
