@@ -56,6 +56,8 @@ class Loaded:
     guide: Guide
     links: Links
     bodies: MarkdownBodies
+    drafts: set[str] = dataclasses.field(default_factory=set)
+    """Slugs of the draft entries left out."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def load_guide(project: Project, bodies: MarkdownBodies | None = None,
     bodies = bodies or MarkdownBodies()
     links = link(guide, bodies, drafts, log, frozenset(raw.unreadable))
     log.raise_if_any()
-    return Loaded(guide, links, bodies)
+    return Loaded(guide, links, bodies, drafts)
 
 
 def leave_out_drafts(guide: Guide) -> set[str]:

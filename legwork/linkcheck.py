@@ -26,7 +26,9 @@ def scan(html: str) -> tuple[set[str], list[tuple[str, int, int]]]:
     ids: set[str] = set()
     found: list[tuple[str, int, int]] = []
     for match in ATTRIBUTE_RE.finditer(html):
-        value = unescape(match[2] if match[2] is not None else match[3])
+        value = match[2] if match[2] is not None else match[3]
+        if "&" in value:
+            value = unescape(value)
         if match[1] == "id":
             ids.add(value)
         else:
@@ -82,11 +84,22 @@ class LinkIndex:
         for path, (ids, _) in scanned.items():
             self.ids[path] = ids
         for page_path, (_, page_links) in sorted(scanned.items()):
+            fine: set[str] = set()  # an index page repeats the same term links
             for link, offset, _ in page_links:
+                if link in fine:
+                    continue
                 problem = self.problem(link, page_path)
                 if problem:
                     line, column = position(pages[page_path], offset)
                     log.add(f"{out_name}/{page_path}", line, column, problem)
+                else:
+                    fine.add(link)
+
+    def updated(self, files: set[str]) -> LinkIndex:
+        """An index of `files` that keeps what this one worked out about links."""
+        index = LinkIndex(files)
+        index._resolved = self._resolved
+        return index
 
     def problem(self, link: str, page_path: str) -> str:
         """Why `link` on `page_path` is broken, or "" when it is fine or external."""

@@ -57,25 +57,45 @@ def link(guide: Guide, bodies: MarkdownBodies, drafts: set[str], log: ErrorLog,
     not reported again.
     """
     links = Links(entries=guide.by_slug())
-    checker = _Checker(links.entries, drafts, log, unreadable)
+    checker = Checker(links.entries, drafts, log, unreadable)
     for ref in guide.config.featured_plans:
         checker.check(ref, "featured_plans", Plan)
     referrers: dict[str, set[str]] = {}
     for entry in guide.entries():
         body_refs = bodies.references(entry)
         links.body_refs[entry.slug] = body_refs
-        for label, refs, wanted in _front_matter_refs(entry):
-            for ref in refs:
-                checker.check(ref, label, wanted, source=entry)
-        for ref in body_refs:
-            checker.check(ref, f"[[{ref.slug}]]", None, source=entry)
-        for ref in [*entry.references(), *body_refs]:
-            if ref.slug in links.entries and ref.slug != entry.slug:
-                referrers.setdefault(ref.slug, set()).add(entry.slug)
+        checker.check_entry(entry, body_refs)
+        for slug in targets(entry, body_refs, links.entries):
+            referrers.setdefault(slug, set()).add(entry.slug)
     check_variant_loops(guide.exercises, log)
     links.backlinks = {slug: sorted((links.entries[s] for s in sources), key=_order)
                        for slug, sources in sorted(referrers.items())}
     return links
+
+
+def targets(entry: Entry, body_refs: list[Ref], entries: dict[str, Entry]) -> set[str]:
+    """The other existing entries that `entry` refers to, in front matter or body."""
+    return {ref.slug for ref in [*entry.references(), *body_refs]
+            if ref.slug in entries and ref.slug != entry.slug}
+
+
+def relink(links: Links, before: Entry, after: Entry, body_refs: list[Ref]) -> set[str]:
+    """Record the references of an edited entry (already checked): `before` is how
+    it was, `after` how it is now, under the same slug; `body_refs` are its body's.
+
+    Returns the slugs whose backlinks changed.
+    """
+    published = links.entries[after.slug]
+    old = targets(before, links.body_refs.get(before.slug, []), links.entries)
+    new = targets(after, body_refs, links.entries)
+    links.body_refs[after.slug] = body_refs
+    for slug in old - new:
+        links.backlinks[slug] = [e for e in links.backlinks[slug] if e is not published]
+        if not links.backlinks[slug]:
+            del links.backlinks[slug]
+    for slug in new - old:
+        links.backlinks[slug] = sorted([*links.backlinks.get(slug, []), published], key=_order)
+    return old ^ new
 
 
 def _front_matter_refs(entry: Entry) -> list[tuple[str, list[Ref], type | None]]:
@@ -94,7 +114,9 @@ def _a(noun: str) -> str:
     return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
-class _Checker:
+class Checker:
+    """Reports references to missing, draft or wrongly typed entries."""
+
     def __init__(self, entries: dict[str, Entry], drafts: set[str], log: ErrorLog,
                  unreadable: frozenset[str]) -> None:
         self.entries = entries
@@ -113,7 +135,7 @@ class _Checker:
         elif target is None:
             problem = (f"unknown entry '{ref.slug}' in '{label}'"
                        f"{nearest(ref.slug, sorted(self.entries))}")
-        elif source is not None and target is source and label != f"[[{ref.slug}]]":
+        elif source is not None and target.slug == source.slug and label != f"[[{ref.slug}]]":
             problem = f"'{label}' lists the entry itself; name another entry"
         elif wanted is not None and not isinstance(target, wanted):
             problem = (f"'{label}' needs {_a(wanted.kind_name)}, "
@@ -121,6 +143,14 @@ class _Checker:
         else:
             return
         self.log.add(ref.path, ref.line, ref.column, problem)
+
+    def check_entry(self, entry: Entry, body_refs: list[Ref]) -> None:
+        """Check the front matter and body references of one entry."""
+        for label, refs, wanted in _front_matter_refs(entry):
+            for ref in refs:
+                self.check(ref, label, wanted, source=entry)
+        for ref in body_refs:
+            self.check(ref, f"[[{ref.slug}]]", None, source=entry)
 
 
 def check_variant_loops(exercises: list[Exercise], log: ErrorLog) -> None:

@@ -7,7 +7,6 @@ edit affects and rendering can be spread over worker processes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +42,9 @@ class Page:
     """(title, url) of the pages above this one."""
     entry: Entry | None = None
     """The entry whose page this is, if any."""
+    same_context: bool = False
+    """The page shows only its context (plain data, no entries): it changes exactly
+    when the context does."""
     deferred: Callable[[], dict[str, Any]] | None = None
     """More template variables, costly to make: computed only when the page is rendered
     (in a worker, or not at all when a rebuild leaves the page alone)."""
@@ -122,15 +124,46 @@ class SimilarExercises:
         return list(chosen.values())
 
 
-def entry_pages(guide: Guide, links: Links) -> list[Page]:
-    """One page per exercise, tip and plan."""
-    pages = []
-    similar = SimilarExercises(guide)
-    for i, ex in enumerate(guide.exercises):
-        same_muscles = similar(ex)
+class EntryPages:
+    """Plans the page of each exercise, tip and plan.
+
+    Kept by the dev server: after an edit that leaves the shape of the site
+    alone, only the edited entries' pages (and those whose backlinks changed)
+    are planned again.
+    """
+
+    def __init__(self, guide: Guide, links: Links) -> None:
+        self.guide = guide
+        self.links = links
+        self.similar = SimilarExercises(guide)
+        self.position = {e.slug: i for entries in (guide.exercises, guide.tips, guide.plans)
+                         for i, e in enumerate(entries)}
+
+    def all(self) -> list[Page]:
+        """Every entry page, exercises first."""
+        return [self.page(entry) for entry in self.guide.entries()]
+
+    def siblings(self, entry: Entry) -> list[Entry]:
+        """The sorted list of the guide that holds `entry`."""
+        if isinstance(entry, Exercise):
+            return self.guide.exercises
+        return self.guide.tips if isinstance(entry, Tip) else self.guide.plans
+
+    def page(self, entry: Entry) -> Page:
+        """The page of one entry."""
+        neighbours = _neighbours(self.siblings(entry), self.position[entry.slug])
+        if isinstance(entry, Exercise):
+            return self._exercise(entry, neighbours)
+        if isinstance(entry, Tip):
+            return self._tip(entry, neighbours)
+        return self._plan(entry, neighbours)
+
+    def _exercise(self, ex: Exercise, neighbours: dict[str, Entry | None]) -> Page:
+        links = self.links
+        same_muscles = self.similar(ex)
         variants = links.all([*ex.easier, *ex.harder, *ex.related])
-        shown = [ex, *variants, *same_muscles, *links.referrers(ex)]
-        pages.append(Page(ex.url, "exercise.html", ex.title, {
+        shown = [ex, *variants, *same_muscles, *links.referrers(ex), *_present(neighbours)]
+        return Page(ex.url, "exercise.html", ex.title, {
             "exercise": ex,
             "easier": links.all(ex.easier),
             "harder": links.all(ex.harder),
@@ -139,29 +172,32 @@ def entry_pages(guide: Guide, links: Links) -> list[Page]:
             "tips": [e for e in links.referrers(ex) if isinstance(e, Tip)],
             "plans": [e for e in links.referrers(ex) if isinstance(e, Plan)],
             "referrers": [e for e in links.referrers(ex) if isinstance(e, Exercise)],
-            **_neighbours(guide.exercises, i),
+            **neighbours,
         }, _slugs(shown), frozenset([ex.slug]), breadcrumbs=(("Exercises", "exercises/"),),
-            entry=ex,
-            deferred=_json_ld(structured.exercise_ld, ex, guide)))
-    for i, tip in enumerate(guide.tips):
+            entry=ex, deferred=_json_ld(structured.exercise_ld, ex, self.guide))
+
+    def _tip(self, tip: Tip, neighbours: dict[str, Entry | None]) -> Page:
+        links = self.links
         exercises = links.all(tip.exercises)
-        shown = [tip, *exercises, *links.all(tip.related), *links.referrers(tip)]
-        pages.append(Page(tip.url, "tip.html", tip.title, {
+        shown = [tip, *exercises, *links.all(tip.related), *links.referrers(tip),
+                 *_present(neighbours)]
+        return Page(tip.url, "tip.html", tip.title, {
             "tip": tip, "exercises": exercises, "related": links.all(tip.related),
-            "referrers": links.referrers(tip), **_neighbours(guide.tips, i),
+            "referrers": links.referrers(tip), **neighbours,
         }, _slugs(shown), frozenset([tip.slug]), breadcrumbs=(("Tips", "tips/"),), entry=tip,
-            deferred=_json_ld(structured.tip_ld, tip, guide)))
-    for i, plan in enumerate(guide.plans):
+            deferred=_json_ld(structured.tip_ld, tip, self.guide))
+
+    def _plan(self, plan: Plan, neighbours: dict[str, Entry | None]) -> Page:
+        links = self.links
         used = links.all([item.exercise for s in plan.sessions for item in s.items])
-        shown = [plan, *used, *links.all(plan.related), *links.referrers(plan)]
-        pages.append(Page(plan.url, "plan.html", plan.title, {
+        shown = [plan, *used, *links.all(plan.related), *links.referrers(plan),
+                 *_present(neighbours)]
+        return Page(plan.url, "plan.html", plan.title, {
             "plan": plan, "exercises": {e.slug: e for e in used},
             "related": links.all(plan.related), "referrers": links.referrers(plan),
-            **_neighbours(guide.plans, i),
+            **neighbours,
         }, _slugs(shown), frozenset([plan.slug]), breadcrumbs=(("Plans", "plans/"),),
-            entry=plan,
-            deferred=_json_ld(structured.plan_ld, plan, guide)))
-    return pages
+            entry=plan, deferred=_json_ld(structured.plan_ld, plan, self.guide))
 
 
 def _json_ld(describe: Callable, entry: Entry, guide: Guide) -> Callable[[], dict[str, Any]]:
@@ -174,50 +210,29 @@ def _public(guide: Guide, url: str) -> str:
     return absolute_url(url, guide.config.base_url) or url
 
 
-SEARCH_BODY_CHARS = 400
-"""How much of each body the search index keeps: enough to match, small to download."""
-
-
-def plain_text(markdown: str, titles: dict[str, str]) -> str:
-    """Markdown reduced to words for the search index."""
-    text = re.sub(r"\[\[([^\]|]+)\|([^\]]+)\]\]", r"\2", markdown)
-    text = re.sub(r"\[\[([^\]]+)\]\]", lambda m: titles.get(m[1].strip(), m[1]), text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"[#*_`>|-]+", " ", text)
-    return " ".join(text.split())[:SEARCH_BODY_CHARS]
-
-
 def search_pages(guide: Guide) -> list[Page]:
     """The search page and the index its script loads."""
-
-    def records() -> dict[str, Any]:
-        titles = {e.slug: e.title for e in guide.entries()}
-        return {"records": [{"u": e.url, "t": e.title, "k": e.kind_name.capitalize(),
-                             "a": " ".join(getattr(e, "aliases", [])), "s": e.summary,
-                             "b": plain_text(e.body, titles)} for e in guide.entries()]}
-
+    everything = _slugs(guide.entries())
     return [Page("search/", "search.html", "Search"),
-            Page("search-index.js", "search-index.js", "Search index", {},
-                 _slugs(guide.entries()), _slugs(guide.entries()), deferred=records)]
+            Page("search-index.js", "search-index.js", "Search index",
+                 {"entries": guide.entries()}, everything, everything)]
 
 
 def data_pages(guide: Guide) -> list[Page]:
     """The guide's data as JSON, with a JSON Schema for each file."""
-    makers = {
-        "exercises": (guide.exercises, structured.exercise_record),
-        "tips": (guide.tips, structured.tip_record),
-        "plans": (guide.plans, structured.plan_record),
-    }
     pages = []
-    for name, (entries, record) in makers.items():
-        def payload(entries=entries, record=record) -> dict[str, Any]:
-            return {"payload": [record(e, _public(guide, e.url)) for e in entries]}
-
-        pages.append(Page(f"data/{name}.json", "data.json", name, {}, _slugs(entries),
-                          _slugs(entries), deferred=payload))
+    for name, entries in (("exercises", guide.exercises), ("tips", guide.tips),
+                          ("plans", guide.plans)):
+        pages.append(Page(f"data/{name}.json", "data.json", name,
+                          {"records": name, "entries": entries, "schema": None},
+                          _slugs(entries)))
         pages.append(Page(f"data/{name}.schema.json", "data.json", f"{name} schema",
-                          {"payload": structured.SCHEMAS[name]}))
+                          {"records": None, "entries": [], "schema": structured.SCHEMAS[name]}))
     return pages
+
+
+def _present(neighbours: dict[str, Entry | None]) -> list[Entry]:
+    return [e for e in neighbours.values() if e is not None]
 
 
 def _neighbours(entries: list, position: int) -> dict[str, Entry | None]:
@@ -295,7 +310,7 @@ def index_pages(guide: Guide) -> list[Page]:
              {"topics": [(t, tips) for t, tips in tips_by_topic if tips]}, _slugs(guide.tips)),
         Page("plans/", "plans.html", "Plans", {}, _slugs(guide.plans)),
         Page("404.html", "404.html", "Page not found", {}, frozenset(), absolute_links=True),
-        Page("sitemap.xml", "sitemap.xml", "Sitemap", {}, everything),
+        Page("sitemap.xml", "sitemap.xml", "Sitemap", {}, same_context=True),
         Page("robots.txt", "robots.txt", "robots.txt", {}, frozenset()),
     ]
 
@@ -310,10 +325,11 @@ def check_unique_outputs(pages: list[Page]) -> None:
         owners[page.output_path] = page.url or "home"
 
 
-def plan_pages(guide: Guide, links: Links) -> list[Page]:
-    """Every page of the site, in a stable order."""
+def plan_pages(guide: Guide, links: Links, entries: EntryPages | None = None) -> list[Page]:
+    """Every page of the site, in a stable order (entry pages from `entries`)."""
     tagged = exercises_by_term(guide)
-    pages = [*index_pages(guide), *entry_pages(guide, links), *taxonomy_pages(guide, tagged),
+    entries = entries or EntryPages(guide, links)
+    pages = [*index_pages(guide), *entries.all(), *taxonomy_pages(guide, tagged),
              *card_pages(guide, tagged), *search_pages(guide), *data_pages(guide)]
     check_unique_outputs(pages)
     sitemap = next(p for p in pages if p.url == "sitemap.xml")

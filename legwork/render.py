@@ -14,8 +14,10 @@ from typing import Any
 
 import jinja2
 from jinja2 import meta
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
+from legwork import structured
 from legwork.links import Links
 from legwork.markdown import MarkdownBodies
 from legwork.model import Entry, Exercise, Guide, frequency
@@ -45,10 +47,10 @@ class Renderer:
         self.env.globals.update(taxonomies=TAXONOMIES, markdown=self.markdown,
                                 absolute_url=self.absolute_url, qr_code=qr_code, card=self.card,
                                 body_map=self.body_map, body_map_sprite=self.body_map_sprite,
-                                site_root=site_root)
-        self._cards: dict[str, tuple[Exercise, Markup]] = {}
+                                site_root=site_root, json_records=self.json_records,
+                                item=self.item)
         self.guide: Guide | None = None
-        self._maps: dict[tuple, Markup] = {}
+        self.forget()
 
     def bind(self, guide: Guide, links: Links, bodies: MarkdownBodies) -> Renderer:
         """Render pages of this guide from now on (and re-read the template data)."""
@@ -58,7 +60,7 @@ class Renderer:
         if (getattr(self, "guide", None) is None or guide.config != self.guide.config
                 or guide.vocabularies != self.guide.vocabularies
                 or data != {k: self.env.globals.get(k) for k in data}):
-            self._cards, self._maps = {}, {}  # everything a card or map shows may differ
+            self.forget()  # everything a card, map or record shows may differ
         self.guide = guide
         self.env.globals.update(site=guide.config, guide=guide, **data)
         return self
@@ -84,6 +86,25 @@ class Renderer:
                                                      label, uid))
         return self._maps[key]
 
+    @jinja2.pass_context
+    def item(self, context: Any, name: str, entry: Entry, *args: Any) -> Markup:
+        """An entry as a list item: macro `name` of `_items.html`, rendered once per
+        entry and page depth and reused by every list that shows the entry."""
+        page: Page = context["page"]
+        depth = page.url.count("/")
+        key = (name, args, depth, page.absolute_links)
+        cache = self._items.setdefault(key, {})
+        hit = cache.get(entry.slug)
+        if hit is None or hit[0] is not entry:
+            module = self._item_modules.get(key[2:])
+            if module is None:
+                stand_in = Page("x/" * depth, page.template, page.title,
+                                absolute_links=page.absolute_links)
+                module = self._item_modules[key[2:]] = self.env.get_template(
+                    "_items.html").make_module({"page": stand_in})
+            hit = cache[entry.slug] = (entry, Markup(getattr(module, name)(entry, *args)))
+        return hit[1]
+
     def body_map_sprite(self) -> Markup:
         """The shapes every body map on a page refers to; emit once per page."""
         if "sprite" not in self._maps:
@@ -97,7 +118,7 @@ class Renderer:
         A card holds no relative links, so it is the same on every page.
         """
         cached = self._cards.get(exercise.slug)
-        if cached is None or cached[0] != exercise:
+        if cached is None or cached[0] is not exercise:
             module = self.env.get_template("_card.html").make_module()
             cached = self._cards[exercise.slug] = (exercise, Markup(module.exercise_card(exercise)))
         return cached[1]
@@ -107,9 +128,59 @@ class Renderer:
         return {path.stem: json.loads(path.read_text(encoding="utf-8"))
                 for path in sorted(self.templates.glob("*.json")) if path.name != "data.json"}
 
+    def json_records(self, kind: str, entries: list[Entry], indent: int | None = None) -> Markup:
+        """A JSON array of one record per entry, as Jinja's `tojson` would write it.
+
+        `kind` names the record: "search" for the search index, else the data file
+        ("exercises", "tips", "plans"). Each record is made once and kept while its
+        entry stays the same, so after an edit only that entry's record is made again.
+        """
+        cache = self._records.setdefault((kind, indent), {})
+        pad = "\n" + " " * (indent or 0)
+        parts = []
+        for entry in entries:
+            hit = cache.get(entry.slug)
+            if hit is None or hit[0] is not entry:
+                text = str(htmlsafe_json_dumps(self._record(kind, entry), dumps=json.dumps,
+                                               sort_keys=True, indent=indent))
+                # Indented, each record sits one level deeper inside the array.
+                hit = cache[entry.slug] = (entry, text.replace("\n", pad) if indent else text)
+            parts.append(hit[1])
+        if not parts:
+            return Markup("[]")
+        if indent is None:
+            return Markup("[" + ", ".join(parts) + "]")
+        return Markup("[" + pad + ("," + pad).join(parts) + "\n]")
+
+    def _record(self, kind: str, entry: Entry) -> dict[str, Any]:
+        if kind == "search":
+            return structured.search_record(entry, self._title)
+        url = absolute_url(entry.url, self.guide.config.base_url) or entry.url
+        return structured.RECORDS[kind](entry, url)
+
+    def _title(self, slug: str) -> str:
+        target = self.links.entries.get(slug)
+        return target.title if target else slug
+
     def forget(self) -> None:
-        """Drop cached cards and maps (their templates changed)."""
-        self._cards, self._maps = {}, {}
+        """Drop every cached card, map, item and record (their templates changed)."""
+        self._cards: dict[str, tuple[Exercise, Markup]] = {}
+        self._maps: dict[tuple, Markup] = {}
+        self._records: dict[tuple, dict[str, tuple[Entry, str]]] = {}
+        self._items: dict[tuple, dict[str, tuple[Entry, Markup]]] = {}
+        self._item_modules: dict[tuple, Any] = {}
+
+    def forget_entries(self, slugs: set[str]) -> None:
+        """Drop what is cached for entries that were edited in place, and the search
+        records that show their titles (those of the entries linking to them)."""
+        linking = {e.slug for slug in slugs for e in self.links.backlinks.get(slug, [])}
+        for slug in slugs:
+            self._cards.pop(slug, None)
+            for cache in self._items.values():
+                cache.pop(slug, None)
+        for (kind, _), cache in self._records.items():
+            for slug in slugs | linking if kind == "search" else slugs:
+                cache.pop(slug, None)
 
     def dependencies(self, name: str) -> set[str]:
         """`name` and every template it extends, includes or imports."""

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from legwork.build import BuildResult, Cache, Loaded, Project, load_guide, render_pages
+from legwork.edits import edit_in_place, only_body
 from legwork.errors import ErrorLog
 from legwork.linkcheck import LinkIndex, html_pages, position
 from legwork.markdown import MarkdownBodies
 from legwork.model import Entry
-from legwork.pages import Page, plan_pages
+from legwork.pages import EntryPages, Page, plan_pages
 from legwork.render import Renderer
 from legwork.workers import Job, Stored, digest, render_to_staging
 from legwork.write import (
@@ -60,6 +61,8 @@ class Snapshot:
     loaded: Loaded
     pages: dict[str, Page]
     """URL -> page."""
+    entry_pages: EntryPages
+    """What planned the entry pages; plans them again after an edit in place."""
     digests: dict[str, str]
     """Output path -> fingerprint of the bytes written there."""
     links: LinkIndex
@@ -77,6 +80,8 @@ class RebuildResult:
     written: list[str]
     deleted: list[str]
     seconds: float
+    in_place: bool = False
+    """The edit was applied in place to the last build's guide (see legwork.edits)."""
 
     def summary(self) -> str:
         """E.g. "rebuilt 3 pages, wrote 2 files in 0.04 s"."""
@@ -85,14 +90,22 @@ class RebuildResult:
 
 
 class SiteBuilder:
-    """Builds a project, and rebuilds it after edits, keeping the last good state."""
+    """Builds a project, and rebuilds it after edits, keeping the last good state.
 
-    def __init__(self, project: Project) -> None:
+    With a `cache` (the dev server's), loaded files and checked entries are kept
+    between builds, and `rebuild` can apply an edit of existing entries in place.
+    """
+
+    def __init__(self, project: Project, cache: Cache | None = None) -> None:
         self.project = project
         self.renderer = Renderer(project.templates)
         self.bodies = MarkdownBodies()
-        self.cache = Cache()
+        self.cache = cache
         self.last: Snapshot | None = None
+        self.pending: set[Path] = set()
+        """Files changed since the last good build (when the caller said which)."""
+        self.behind: set[str] = set()
+        """URLs of pages an edit in place changed but a failed render did not write."""
 
     def build(self, force: bool = False) -> BuildResult:
         """Build everything into `project.out`, or raise without touching it.
@@ -112,8 +125,9 @@ class SiteBuilder:
             return BuildResult(previous["pages"], previous["entries"], 0,
                                time.perf_counter() - started, up_to_date=True)
         # Gather and check the whole guide.
-        loaded = load_guide(project, self.bodies)
-        pages = plan_pages(loaded.guide, loaded.links)
+        loaded = load_guide(project, self.bodies, self.cache)
+        entry_pages = EntryPages(loaded.guide, loaded.links)
+        pages = plan_pages(loaded.guide, loaded.links, entry_pages)
         # Render every page into a staging folder and check its links.
         self.renderer.bind(loaded.guide, loaded.links, loaded.bodies)
         statics = static_files(project.static)
@@ -135,9 +149,11 @@ class SiteBuilder:
         copied = finish_site(staging, statics, extra, project.out, {
             "inputs": inputs, "pages": len(pages), "entries": entries, "outputs": digests})
         written = sum(not s.reused for s in stored)
-        self.last = Snapshot(loaded, {p.url: p for p in pages},
+        self.last = Snapshot(loaded, {p.url: p for p in pages}, entry_pages,
                              digests, links, self._template_stamps(),
                              {path: _stamp(src) for path, src in statics.items()})
+        self.pending.clear()
+        self.behind.clear()
         return BuildResult(len(pages), entries, written + copied, time.perf_counter() - started)
 
     def _check_links(self, stored: list[Stored], files: set[str], staging: Path) -> LinkIndex:
@@ -156,26 +172,70 @@ class SiteBuilder:
         log.raise_if_any()
         return links
 
-    def rebuild(self) -> RebuildResult:
-        """Bring `project.out` up to date with the sources; raises BuildFailed."""
+    def rebuild(self, changed: set[Path] | None = None) -> RebuildResult:
+        """Bring `project.out` up to date with the sources; raises BuildFailed.
+
+        `changed` names the files that changed, when the caller knows (the dev
+        server's watcher does): an edit of existing entries that leaves the shape
+        of the site alone is then applied in place, without reading the rest.
+        """
         started = time.perf_counter()
-        last = self.last
-        if last is None:
+        self.cache = self.cache or Cache()
+        if self.last is None:
             self.build(force=True)
             return RebuildResult(len(self.last.pages), [], [], time.perf_counter() - started)
+        if changed is None:
+            return self._rebuild_all(started)
+        self.pending |= changed
+        last = self.last
+        edit = edit_in_place(last.loaded, last.entry_pages, self.project.content,
+                             self.pending, self.cache, ErrorLog())
+        if edit is None:
+            return self._rebuild_all(started)
+        self.renderer.forget_entries(edit.visible | edit.changed)
+        for slug in edit.replanned:
+            page = last.entry_pages.page(last.loaded.links.entries[slug])
+            last.pages[page.url] = page
+        dirty = {url for url, page in last.pages.items()
+                 if not page.sources.isdisjoint(edit.visible)
+                 or not page.full_sources.isdisjoint(edit.changed)}
+        dirty |= {last.loaded.links.entries[slug].url for slug in edit.replanned}
+        self.behind |= dirty
+        result = self._finish(last.loaded, last.pages, last.entry_pages, sorted(self.behind),
+                              started)
+        result = dataclasses.replace(result, in_place=True)
+        self.pending.clear()
+        self.behind.clear()
+        return result
+
+    def _rebuild_all(self, started: float) -> RebuildResult:
+        """Rebuild after any change: load everything (unchanged files from the cache),
+        plan every page, render those whose sources or templates changed."""
+        last = self.last
         loaded = load_guide(self.project, self.bodies, self.cache)
-        pages = {p.url: p for p in plan_pages(loaded.guide, loaded.links)}
+        entry_pages = EntryPages(loaded.guide, loaded.links)
+        pages = {p.url: p for p in plan_pages(loaded.guide, loaded.links, entry_pages)}
+        dirty = set(self._dirty_pages(last, loaded, pages)) | self.behind
+        self.renderer.bind(loaded.guide, loaded.links, loaded.bodies)
+        result = self._finish(loaded, pages, entry_pages, [url for url in pages if url in dirty],
+                              started)
+        self.pending.clear()
+        self.behind.clear()
+        return result
+
+    def _finish(self, loaded: Loaded, pages: dict[str, Page], entry_pages: EntryPages,
+                dirty: list[str], started: float) -> RebuildResult:
+        """Render the `dirty` pages, check their links, write what changed."""
+        last = self.last
         statics = static_files(self.project.static)
-        dirty = self._dirty_pages(last, loaded, pages)
         gone_statics = set(last.statics) - set(statics)
         if gone_statics:  # a page may link to what is gone: check them all
             dirty = list(pages)
-        self.renderer.bind(loaded.guide, loaded.links, loaded.bodies)
         outputs = render_pages([pages[url] for url in dirty], self.renderer,
                                loaded.guide.config)
         removed = {p.output_path for url, p in last.pages.items() if url not in pages}
-        links = LinkIndex(last.links.files - removed - gone_statics | set(outputs)
-                          | set(statics))
+        links = last.links.updated(last.links.files - removed - gone_statics | set(outputs)
+                                   | set(statics))
         links.ids = {k: v for k, v in last.links.ids.items() if k not in removed}
         log = ErrorLog()
         links.check(html_pages(outputs), self.project.out.name, log)
@@ -186,7 +246,8 @@ class SiteBuilder:
         write_manifest(self.project.out, {"inputs": None, "pages": len(pages),
                                           "entries": len(loaded.guide.entries()),
                                           "outputs": last.digests})
-        self.last = Snapshot(loaded, pages, last.digests, links, self._template_stamps(),
+        self.last = Snapshot(loaded, pages, entry_pages, last.digests, links,
+                             self._template_stamps(),
                              {path: _stamp(src) for path, src in statics.items()})
         return RebuildResult(len(dirty), written, deleted, time.perf_counter() - started)
 
@@ -199,18 +260,20 @@ class SiteBuilder:
         changed = {slug for slug in before.keys() | after.keys()
                    if before.get(slug) != after.get(slug)}
         # What lists and cards show: every field but the Markdown body, plus backlinks.
-        visible = {slug for slug in changed if not _only_body(before.get(slug), after.get(slug))}
+        visible = {slug for slug in changed if not only_body(before.get(slug), after.get(slug))}
         visible |= {slug for slug in after
                     if _slugs(last.loaded.links.backlinks.get(slug))
                     != _slugs(loaded.links.backlinks.get(slug))}
         templates = self._changed_templates(last)
         if templates:
             self.renderer.forget()
+        self.renderer.forget_entries(visible)
         dirty = []
         for url, page in pages.items():
             previous = last.pages.get(url)
             if (previous is None or page.sources & visible or previous.sources & visible
-                    or page.full_sources & changed or self._uses(page.template, templates)):
+                    or page.full_sources & changed or self._uses(page.template, templates)
+                    or (page.same_context and page.context != previous.context)):
                 dirty.append(url)
         return dirty
 
@@ -252,13 +315,6 @@ class SiteBuilder:
 
 def _slugs(entries: list[Entry] | None) -> list[str]:
     return [e.slug for e in entries or []]
-
-
-def _only_body(before: Entry | None, after: Entry | None) -> bool:
-    """True when an entry changed, but only in its Markdown body."""
-    if before is None or after is None:
-        return False
-    return dataclasses.replace(before, body=after.body, body_line=after.body_line) == after
 
 
 def _replace(target: Path, data: bytes) -> None:

@@ -8,6 +8,8 @@ Records are plain dicts of JSON types; spans (8-10 reps) become
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from typing import Any
 
 from markupsafe import Markup
@@ -37,10 +39,14 @@ def slugs(refs: list) -> list[str]:
 
 
 def _common_record(entry: Entry, url: str) -> Json:
-    """The fields every entry type has, in its data file."""
+    """The fields every entry type has, in its data file.
+
+    The data holds the structured fields; the prose of the body is on the entry's
+    page (and in its Markdown source). Leaving it out keeps the files small, and
+    an edit to a body alone does not rewrite them.
+    """
     return {"slug": entry.slug, "url": url, "title": entry.title, "summary": entry.summary,
-            "goals": [g.slug for g in entry.goals], "related": slugs(entry.related),
-            "body_markdown": entry.body}
+            "goals": [g.slug for g in entry.goals], "related": slugs(entry.related)}
 
 
 def exercise_record(ex: Exercise, url: str) -> Json:
@@ -72,6 +78,29 @@ def plan_record(plan: Plan, url: str) -> Json:
     }
 
 
+RECORDS = {"exercises": exercise_record, "tips": tip_record, "plans": plan_record}
+"""Data file name -> the function that makes one entry's record: (entry, public URL)."""
+
+SEARCH_BODY_CHARS = 400
+"""How much of each body the search index keeps: enough to match, small to download."""
+
+
+def plain_text(markdown: str, title: Callable[[str], str]) -> str:
+    """Markdown reduced to words for the search index; `[[slug]]` becomes its title."""
+    text = re.sub(r"\[\[([^\]|]+)\|([^\]]+)\]\]", r"\2", markdown)
+    text = re.sub(r"\[\[([^\]]+)\]\]", lambda m: title(m[1].strip()), text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"[#*_`>|-]+", " ", text)
+    return " ".join(text.split())[:SEARCH_BODY_CHARS]
+
+
+def search_record(entry: Entry, title: Callable[[str], str]) -> Json:
+    """One entry in the search index, with short keys to keep the download small."""
+    return {"u": entry.url, "t": entry.title, "k": entry.kind_name.capitalize(),
+            "a": " ".join(getattr(entry, "aliases", [])), "s": entry.summary,
+            "b": plain_text(entry.body, title)}
+
+
 # --- JSON Schemas (draft 2020-12) -------------------------------------------------
 
 SPAN = {"type": ["object", "null"], "required": ["min", "max"], "additionalProperties": False,
@@ -89,7 +118,7 @@ DOSE = {"type": "object", "additionalProperties": False,
 COMMON = {"slug": SLUGS["items"], "url": {"type": "string"},
           "title": {"type": "string", "minLength": 1},
           "summary": {"type": "string", "minLength": 1}, "goals": SLUGS,
-          "related": SLUGS, "body_markdown": {"type": "string"}}
+          "related": SLUGS}
 
 
 def _schema(name: str, properties: dict[str, Any]) -> Json:

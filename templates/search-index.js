@@ -1,2 +1,2 @@
 // The search index of the guide, built with the site.
-window.LEGWORK_SEARCH = {{ records | tojson }};
+window.LEGWORK_SEARCH = {{ json_records("search", entries) }};

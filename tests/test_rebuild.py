@@ -1,6 +1,7 @@
 """Rebuilds in a long-running process re-render only what an edit affects."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -10,41 +11,129 @@ from legwork.site import SiteBuilder
 from tests.conftest import REPO, edit, make_project, write
 
 
-def test_body_edit_rerenders_its_page_the_search_index_and_its_data(guide_dir):
+EDITS = pytest.mark.parametrize("in_place", [False, True], ids=["full", "in place"])
+"""Run a test both ways a rebuild can go: told which file changed (the dev server's
+watcher tells), an edit of an existing entry is applied in place; not told, every
+file is looked at."""
+
+
+def rebuild(builder: SiteBuilder, in_place: bool, *paths: Path):
+    """Rebuild after editing `paths`; check the edit took the expected way."""
+    result = builder.rebuild(set(paths) if in_place else None)
+    assert result.in_place == in_place
+    return result
+
+
+@EDITS
+def test_body_edit_rerenders_its_page_and_the_search_index(guide_dir, in_place):
     builder = SiteBuilder(make_project(guide_dir))
     builder.build()
-    edit(guide_dir / "exercises" / "heel-drop.md", "Slow lowering.", "Lower for ten seconds.")
-    result = builder.rebuild()
-    assert result.rendered == 3
-    assert result.written == ["data/exercises.json", "exercises/heel-drop/index.html",
-                              "search-index.js"]
+    entry = guide_dir / "exercises" / "heel-drop.md"
+    edit(entry, "Slow lowering.", "Lower for ten seconds.")
+    result = rebuild(builder, in_place, entry)
+    assert result.rendered == 2
+    assert result.written == ["exercises/heel-drop/index.html", "search-index.js"]
     page = (builder.project.out / "exercises" / "heel-drop" / "index.html").read_text()
     assert "Lower for ten seconds." in page
 
 
-def test_title_edit_rerenders_every_page_that_lists_it(guide_dir):
+@EDITS
+def test_title_edit_rerenders_every_page_that_lists_it(guide_dir, in_place):
     builder = SiteBuilder(make_project(guide_dir))
     builder.build()
-    edit(guide_dir / "exercises" / "heel-drop.md", "title: Heel drop", "title: Heel lower")
-    result = builder.rebuild()
+    entry = guide_dir / "exercises" / "heel-drop.md"
+    edit(entry, "title: Heel drop", "title: Heel drops")  # keeps its place in every list
+    result = rebuild(builder, in_place, entry)
     out = builder.project.out
     for path in ["exercises/heel-drop/index.html", "exercises/index.html",
                  "exercises/calf-raise/index.html", "muscles/calves/index.html",
-                 "cards/index.html", "levels/advanced/index.html"]:
+                 "cards/index.html", "levels/advanced/index.html", "data/exercises.json"]:
         assert path in result.written, path
-        assert "Heel lower" in (out / path).read_text(), path
+        assert "Heel drops" in (out / path).read_text(), path
     assert "tips/soft-landings/index.html" not in result.written
 
 
-def test_new_wikilink_updates_the_backlinks_of_its_target(guide_dir):
+@EDITS
+def test_new_wikilink_updates_the_backlinks_of_its_target(guide_dir, in_place):
     builder = SiteBuilder(make_project(guide_dir))
     builder.build()
-    write(guide_dir / "exercises" / "bridge.md",
-          (guide_dir / "exercises" / "bridge.md").read_text() + "Pairs well with [[heel-drop]].\n")
-    result = builder.rebuild()
+    entry = guide_dir / "exercises" / "bridge.md"
+    write(entry, entry.read_text() + "Pairs well with [[heel-drop]].\n")
+    result = rebuild(builder, in_place, entry)
     assert "exercises/heel-drop/index.html" in result.written
     page = (builder.project.out / "exercises" / "heel-drop" / "index.html").read_text()
     assert 'href="../bridge/index.html"' in page
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+EDITS_IN_PLACE = [
+    ("body", "heel-drop", "Slow lowering.", "Lower for ten seconds."),
+    ("summary", "heel-drop", "summary: ", "summary: Eccentric work. "),
+    ("steps and dose", "bridge", "reps: 15", "reps: 12\n  sets: 2"),
+    ("title keeping its place", "calf-raise", "title: Calf raise", "title: Calf raises"),
+    ("variants", "heel-drop", "related: [calf-raise]", "related: [bridge]\neasier: [calf-raise]"),
+    ("wikilink added", "bridge", "hips.\n---\n", "hips.\n---\nSee [[calf-raise]].\n"),
+    ("wikilink removed", "calf-raise", "see [[heel-drop]]", "see the heel drop"),
+]
+
+
+@pytest.mark.parametrize("what, slug, old, new", EDITS_IN_PLACE,
+                         ids=[e[0] for e in EDITS_IN_PLACE])
+def test_an_edit_in_place_gives_the_same_site_as_a_full_build(guide_dir, tmp_path, what, slug,
+                                                              old, new):
+    builder = SiteBuilder(make_project(guide_dir))
+    builder.build()
+    entry = guide_dir / "exercises" / f"{slug}.md"
+    edit(entry, old, new)
+    assert builder.rebuild({entry}).in_place
+    fresh = SiteBuilder(make_project(guide_dir, tmp_path / "fresh")).build()
+    assert fresh.pages > 0
+    assert files(builder.project.out) == files(tmp_path / "fresh")
+
+
+SHAPE_EDITS = [
+    ("title moving it", "heel-drop", "title: Heel drop", "title: Achilles heel drop"),
+    ("muscles", "heel-drop", "primary: [calves]", "primary: [calves, hamstrings]"),
+    ("level", "bridge", "level: beginner", "level: advanced"),
+    ("goals", "heel-drop", "goals: [distance]", "goals: [distance, speed]"),
+]
+
+
+@pytest.mark.parametrize("what, slug, old, new", SHAPE_EDITS, ids=[e[0] for e in SHAPE_EDITS])
+def test_an_edit_that_reshapes_the_site_takes_the_full_rebuild(guide_dir, tmp_path, what, slug,
+                                                              old, new):
+    builder = SiteBuilder(make_project(guide_dir))
+    builder.build()
+    entry = guide_dir / "exercises" / f"{slug}.md"
+    edit(entry, old, new)
+    assert not builder.rebuild({entry}).in_place
+    SiteBuilder(make_project(guide_dir, tmp_path / "fresh")).build()
+    assert files(builder.project.out) == files(tmp_path / "fresh")
+
+
+def test_a_broken_edit_in_place_is_reported_until_fixed(guide_dir, built):
+    builder = SiteBuilder(make_project(guide_dir))
+    builder.build(force=True)
+    before = files(built)
+    broken = guide_dir / "exercises" / "heel-drop.md"
+    edit(broken, "related: [calf-raise]", "related: [calf-rase]")
+    with pytest.raises(BuildFailed) as caught:
+        builder.rebuild({broken})
+    assert [e.message for e in caught.value.errors] == [
+        "unknown entry 'calf-rase' in 'related' (did you mean 'calf-raise'?)"]
+    assert files(built) == before
+    other = guide_dir / "exercises" / "bridge.md"
+    edit(other, "Lift the hips", "Raise the hips")
+    with pytest.raises(BuildFailed) as caught:  # the first file is still broken
+        builder.rebuild({other})
+    assert "calf-rase" in caught.value.errors[0].message
+    edit(broken, "related: [calf-rase]", "related: [calf-raise]")
+    assert builder.rebuild({broken}).in_place
+    assert "Raise the hips" in (built / "exercises" / "bridge" / "index.html").read_text()
 
 
 def test_template_edit_rerenders_pages_that_use_it(guide_dir, tmp_path):

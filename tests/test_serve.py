@@ -148,3 +148,27 @@ def test_server_listens_on_localhost_only(server):
     base, _ = server
     port = int(base.rsplit(":", 1)[1].strip("/"))
     assert listening_addresses(port) == {"0100007F"}  # 127.0.0.1, little-endian hex
+
+
+def test_watcher_names_every_file_added_changed_or_removed(tmp_path):
+    from legwork.serve import ChangeWatcher
+
+    folder = tmp_path / "content"
+    kept = write(folder / "exercises" / "kept.md", "one")
+    edited = write(folder / "exercises" / "edited.md", "one")
+    removed = write(folder / "tips" / "removed.md", "one")
+    calls = []
+    watcher = ChangeWatcher()
+    watcher.watch(str(folder), calls.append)
+    assert watcher.examine() == (None, None)
+    assert calls == []
+    edited.write_text("two, longer")
+    removed.unlink()
+    added = write(folder / "plans" / "added.md", "new")
+    write(folder / "exercises" / ".edited.md.swp", "editor state")
+    filepath, _ = watcher.examine()
+    assert calls == [sorted([edited, removed, added])]
+    assert filepath == str(min(edited, removed, added))
+    assert kept not in calls[0]
+    watcher.examine()
+    assert len(calls) == 1  # nothing changed since
