@@ -53,8 +53,10 @@ class SizeResult:
     """Seconds the server spent on a body edit, from noticing it to its last file written."""
     edit_end_to_end: list[float] = field(default_factory=list)
     """Seconds from saving a body edit to the rebuild's summary, watcher polling included."""
+    summary_rebuild: list[float] = field(default_factory=list)
+    """The same as `edit_rebuild` for an edit of the summary, which every list shows."""
     title_rebuild: list[float] = field(default_factory=list)
-    """The same as `edit_rebuild` for an edit of the title, which every list shows."""
+    """The same for an edit of the title that moves the entry in every list."""
     hugo: list[Run] = field(default_factory=list)
     legwork_pages: int = 0
     hugo_pages: int = 0
@@ -124,9 +126,12 @@ def edit_while_serving(content: Path, out: Path, runs: int, result: SizeResult) 
         entry = content / "exercises" / "exercise-00001.md"
         original = entry.read_text()
         edits = [("body", f"## Why it helps\n\nEdited paragraph {n}.\n\n## Why it helps")
-                 for n in range(runs)] + [("title", f"title: Edited {n}\n") for n in range(runs)]
+                 for n in range(runs)]
+        edits += [("summary", f"summary: Edited {n}. ") for n in range(runs)]
+        edits += [("title", f"title: Edited {n}\n") for n in range(runs)]
+        olds = {"body": "## Why it helps", "summary": "summary: ", "title": "title: Exercise 1\n"}
         for kind, replacement in edits:
-            old = "## Why it helps" if kind == "body" else "title: Exercise 1\n"
+            old = olds[kind]
             seen = len(lines)
             time.sleep(1.0)  # let the watcher settle between edits
             started = time.perf_counter()
@@ -135,6 +140,8 @@ def edit_while_serving(content: Path, out: Path, runs: int, result: SizeResult) 
             if kind == "body":
                 result.edit_end_to_end.append(time.perf_counter() - started)
                 result.edit_rebuild.append(rebuild)
+            elif kind == "summary":
+                result.summary_rebuild.append(rebuild)
             else:
                 result.title_rebuild.append(rebuild)
     finally:
@@ -196,8 +203,10 @@ def table(results: list[SizeResult], real: list[Run]) -> str:
             f"{median(r.edit_rebuild) * 1000:.0f} ms | | | < 100 ms |",
             f"| {r.entries:,} | edit one entry's text while serving: file saved to last "
             f"file written | {median(r.edit_end_to_end) * 1000:.0f} ms | | | |",
-            f"| {r.entries:,} | edit one entry's title (shown in every list) while "
-            f"serving: rebuild | {median(r.title_rebuild) * 1000:.0f} ms | | | |",
+            f"| {r.entries:,} | edit one entry's summary (shown in every list) while "
+            f"serving: rebuild | {median(r.summary_rebuild) * 1000:.0f} ms | | | < 100 ms |",
+            f"| {r.entries:,} | edit one entry's title, moving it in every list, while "
+            f"serving: rebuild | {median(r.title_rebuild) * 1000:.0f} ms | | | < 100 ms |",
             f"| {r.entries:,} | peak memory (largest process) | "
             f"{max(x.peak_mb for x in r.cold):.0f} MB | "
             f"{max((x.peak_mb for x in r.hugo), default=float('nan')):.0f} MB | | < 300 MB |",
