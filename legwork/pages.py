@@ -14,7 +14,7 @@ from typing import Any
 from legwork import structured
 from legwork.links import Links
 from legwork.model import Entry, Exercise, Guide, Plan, Term, Tip
-from legwork.urls import absolute_url, output_path
+from legwork.urls import output_path, public_url
 
 TAXONOMIES = ("muscles", "goals", "levels", "equipment")
 """Vocabularies with a page per term, in navigation order."""
@@ -202,12 +202,7 @@ class EntryPages:
 
 def _json_ld(describe: Callable, entry: Entry, guide: Guide) -> Callable[[], dict[str, Any]]:
     """The page's schema.org description, made when the page is rendered."""
-    return lambda: {"json_ld": structured.json_ld(describe(entry, _public(guide, entry.url)))}
-
-
-def _public(guide: Guide, url: str) -> str:
-    """The URL a reader would share: absolute with a base URL, else site-relative."""
-    return absolute_url(url, guide.config.base_url) or url
+    return lambda: {"json_ld": structured.json_ld(describe(entry, public_url(entry.url, guide.config.base_url)))}
 
 
 def search_pages(guide: Guide) -> list[Page]:

@@ -8,6 +8,7 @@ so `[[slug]]` links are relative to the page that shows them.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 import json
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from legwork.links import Links
 from legwork.markdown import MarkdownBodies
 from legwork.model import Entry, Exercise, Guide, frequency
 from legwork.pages import TAXONOMIES, Page
-from legwork.urls import absolute_path, absolute_url, relative_url, root_prefix
+from legwork.urls import absolute_path, absolute_url, public_url, relative_url, root_prefix
 
 
 class Renderer:
@@ -93,18 +94,17 @@ class Renderer:
         entry and page depth and reused by every list that shows the entry."""
         page: Page = context["page"]
         depth = page.url.count("/")
-        key = (name, args, depth, page.absolute_links)
-        cache = self._items.setdefault(key, {})
-        hit = cache.get(entry.slug)
-        if hit is None or hit[0] is not entry:
-            module = self._item_modules.get(key[2:])
-            if module is None:
+
+        def make() -> Markup:
+            where = (depth, page.absolute_links)
+            if where not in self._item_modules:
                 stand_in = Page("x/" * depth, page.template, page.title,
                                 absolute_links=page.absolute_links)
-                module = self._item_modules[key[2:]] = self.env.get_template(
+                self._item_modules[where] = self.env.get_template(
                     "_items.html").make_module({"page": stand_in})
-            hit = cache[entry.slug] = (entry, Markup(getattr(module, name)(entry, *args)))
-        return hit[1]
+            return Markup(getattr(self._item_modules[where], name)(entry, *args))
+
+        return self._per_entry(("item", name, args, depth, page.absolute_links), entry, make)
 
     def body_map_sprite(self) -> Markup:
         """The shapes every body map on a page refers to; emit once per page."""
@@ -118,11 +118,11 @@ class Renderer:
 
         A card holds no relative links, so it is the same on every page.
         """
-        cached = self._cards.get(exercise.slug)
-        if cached is None or cached[0] is not exercise:
+        def make() -> Markup:
             module = self.env.get_template("_card.html").make_module()
-            cached = self._cards[exercise.slug] = (exercise, Markup(module.exercise_card(exercise)))
-        return cached[1]
+            return Markup(module.exercise_card(exercise))
+
+        return self._per_entry(("card",), exercise, make)
 
     def template_data(self) -> dict[str, Any]:
         """`templates/*.json`: drawing data for templates, e.g. the body map's shapes."""
@@ -136,17 +136,16 @@ class Renderer:
         ("exercises", "tips", "plans"). Each record is made once and kept while its
         entry stays the same, so after an edit only that entry's record is made again.
         """
-        cache = self._records.setdefault((kind, indent), {})
         pad = "\n" + " " * (indent or 0)
-        parts = []
-        for entry in entries:
-            hit = cache.get(entry.slug)
-            if hit is None or hit[0] is not entry:
-                text = str(htmlsafe_json_dumps(self._record(kind, entry), dumps=json.dumps,
-                                               sort_keys=True, indent=indent))
-                # Indented, each record sits one level deeper inside the array.
-                hit = cache[entry.slug] = (entry, text.replace("\n", pad) if indent else text)
-            parts.append(hit[1])
+
+        def make(entry: Entry) -> str:
+            text = str(htmlsafe_json_dumps(self._record(kind, entry), dumps=json.dumps,
+                                           sort_keys=True, indent=indent))
+            # Indented, each record sits one level deeper inside the array.
+            return text.replace("\n", pad) if indent else text
+
+        parts = [self._per_entry(("record", kind, indent), entry, lambda: make(entry))
+                 for entry in entries]
         if not parts:
             return Markup("[]")
         if indent is None:
@@ -156,8 +155,7 @@ class Renderer:
     def _record(self, kind: str, entry: Entry) -> dict[str, Any]:
         if kind == "search":
             return structured.search_record(entry, self._title)
-        url = absolute_url(entry.url, self.guide.config.base_url) or entry.url
-        return structured.RECORDS[kind](entry, url)
+        return structured.RECORDS[kind](entry, public_url(entry.url, self.guide.config.base_url))
 
     def _title(self, slug: str) -> str:
         target = self.links.entries.get(slug)
@@ -165,22 +163,26 @@ class Renderer:
 
     def forget(self) -> None:
         """Drop every cached card, map, item and record (their templates changed)."""
-        self._cards: dict[str, tuple[Exercise, Markup]] = {}
         self._maps: dict[tuple, Markup] = {}
-        self._records: dict[tuple, dict[str, tuple[Entry, str]]] = {}
-        self._items: dict[tuple, dict[str, tuple[Entry, Markup]]] = {}
+        self._entries: dict[tuple, dict[str, tuple[Entry, Any]]] = {}
+        """What `_per_entry` keeps: kind of thing -> slug -> (entry, its rendering)."""
         self._item_modules: dict[tuple, Any] = {}
+
+    def _per_entry(self, kind: tuple, entry: Entry, make: Callable[[], Any]) -> Any:
+        """The `kind` of rendering of `entry` (a card, a list item, a record), made once
+        and kept while the entry object stays the same."""
+        cache = self._entries.setdefault(kind, {})
+        hit = cache.get(entry.slug)
+        if hit is None or hit[0] is not entry:
+            hit = cache[entry.slug] = (entry, make())
+        return hit[1]
 
     def forget_entries(self, slugs: set[str]) -> None:
         """Drop what is cached for entries that were edited in place, and the search
         records that show their titles (those of the entries linking to them)."""
         linking = {e.slug for slug in slugs for e in self.links.backlinks.get(slug, [])}
-        for slug in slugs:
-            self._cards.pop(slug, None)
-            for cache in self._items.values():
-                cache.pop(slug, None)
-        for (kind, _), cache in self._records.items():
-            for slug in slugs | linking if kind == "search" else slugs:
+        for kind, cache in self._entries.items():
+            for slug in slugs | linking if kind[:2] == ("record", "search") else slugs:
                 cache.pop(slug, None)
 
     def dependencies(self, name: str) -> set[str]:

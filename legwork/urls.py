@@ -48,3 +48,8 @@ def absolute_path(target: str, base_url: str) -> str:
 def absolute_url(target: str, base_url: str) -> str:
     """The public URL of `target`, or "" without a base URL."""
     return base_url + target if base_url else ""
+
+
+def public_url(target: str, base_url: str) -> str:
+    """The URL a reader would share: absolute with a base URL, else site-relative."""
+    return absolute_url(target, base_url) or target
