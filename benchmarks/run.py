@@ -52,7 +52,7 @@ class SizeResult:
     edit_rebuild: list[float] = field(default_factory=list)
     """Seconds the server spent on a body edit, from noticing it to its last file written."""
     edit_end_to_end: list[float] = field(default_factory=list)
-    """Seconds from saving a body edit to the rebuild's summary, watcher polling included."""
+    """Seconds from saving a body edit to the rebuild's summary, the watcher's wait included."""
     summary_rebuild: list[float] = field(default_factory=list)
     """The same as `edit_rebuild` for an edit of the summary, which every list shows."""
     title_rebuild: list[float] = field(default_factory=list)

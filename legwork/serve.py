@@ -7,7 +7,6 @@ the last good site stays served, with the errors shown on top of each page.
 from __future__ import annotations
 
 import mimetypes
-import os
 import sys
 from collections.abc import Callable, Iterable
 from html import escape
@@ -15,12 +14,11 @@ from pathlib import Path
 
 import jinja2
 from livereload import Server
-from livereload.watcher import Watcher
-from tornado import ioloop
 
 from legwork.build import Cache, Project
 from legwork.errors import BuildFailed
 from legwork.site import SiteBuilder
+from legwork.watch import make_watcher
 
 StartResponse = Callable[..., object]
 
@@ -84,62 +82,6 @@ class SiteApp:
         return [body]
 
 
-class ChangeWatcher(Watcher):
-    """livereload's polling watcher, checking every POLL_MS instead of every 800 ms
-    and telling each task every file that was added, changed or removed.
-
-    A task's function receives the set of changed paths, so a rebuild need not
-    look at the thousands of files that did not change.
-    """
-
-    POLL_MS = 100
-
-    def start(self, callback: Callable[[], object]) -> bool:
-        ioloop.PeriodicCallback(callback, self.POLL_MS).start()
-        return True  # tells livereload not to start its own, slower poll
-
-    def watch(self, path: str, func: Callable[[list[Path]], object] | None = None,
-              delay: int = 0, ignore: Callable[[str], bool] | None = None) -> None:
-        super().watch(path, func, delay, ignore)
-        self._tasks[path]["mtimes"] = stamps(Path(path))
-
-    def is_changed(self, path: str, ignore: Callable[[str], bool] | None = None) -> list[Path]:
-        """The files under `path` added, changed or removed since the last look."""
-        before = self._task_mtimes
-        now = stamps(Path(path))
-        changed = sorted(p for p in before.keys() | now.keys() if before.get(p) != now.get(p))
-        before.clear()
-        before.update(now)
-        if changed:
-            self.filepath = str(changed[0])
-        return changed  # a list: livereload then passes it to the task
-
-
-def stamps(folder: Path) -> dict[Path, tuple[int, int, int]]:
-    """Path -> (mtime, size, inode) of every file under `folder`, hidden ones left out."""
-    found = {}
-    todo = [folder]
-    while todo:
-        current = todo.pop()
-        try:
-            entries = list(os.scandir(current))
-        except OSError:  # removed while looking
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            path = current / entry.name
-            try:
-                if entry.is_dir():
-                    todo.append(path)
-                    continue
-                stat = entry.stat()
-            except OSError:
-                continue
-            found[path] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-    return found
-
-
 def report(app: SiteApp, action: Callable[[], object]) -> None:
     """Run a build step; show its result, or its errors in the terminal and browser."""
     try:
@@ -163,7 +105,7 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000,
     app = SiteApp(project.out)
     report(app, lambda: builder.build(force=True))
     project.out.mkdir(parents=True, exist_ok=True)
-    server = Server(app, watcher=ChangeWatcher())
+    server = Server(app, watcher=make_watcher())
     for folder in (project.content, project.templates, project.static):
         server.watch(str(folder), lambda changed: report(app, lambda: builder.rebuild(set(changed))))
     print(f"serving {project.out} on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)

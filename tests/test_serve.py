@@ -150,15 +150,20 @@ def test_server_listens_on_localhost_only(server):
     assert listening_addresses(port) == {"0100007F"}  # 127.0.0.1, little-endian hex
 
 
-def test_watcher_names_every_file_added_changed_or_removed(tmp_path):
-    from legwork.serve import ChangeWatcher
+WATCHERS = ["ChangeWatcher", "EventWatcher"] if sys.platform.startswith("linux") \
+    else ["ChangeWatcher"]
+
+
+@pytest.mark.parametrize("kind", WATCHERS)
+def test_watcher_names_every_file_added_changed_or_removed(tmp_path, kind):
+    from legwork import watch
 
     folder = tmp_path / "content"
     kept = write(folder / "exercises" / "kept.md", "one")
     edited = write(folder / "exercises" / "edited.md", "one")
     removed = write(folder / "tips" / "removed.md", "one")
     calls = []
-    watcher = ChangeWatcher()
+    watcher = getattr(watch, kind)()
     watcher.watch(str(folder), calls.append)
     assert watcher.examine() == (None, None)
     assert calls == []
@@ -166,9 +171,64 @@ def test_watcher_names_every_file_added_changed_or_removed(tmp_path):
     removed.unlink()
     added = write(folder / "plans" / "added.md", "new")
     write(folder / "exercises" / ".edited.md.swp", "editor state")
+    watcher.collect()
     filepath, _ = watcher.examine()
     assert calls == [sorted([edited, removed, added])]
     assert filepath == str(min(edited, removed, added))
     assert kept not in calls[0]
+    watcher.collect()
     watcher.examine()
     assert len(calls) == 1  # nothing changed since
+
+
+def test_linux_watcher_is_told_by_the_kernel_about_new_folders_and_renames(tmp_path):
+    if not sys.platform.startswith("linux"):
+        pytest.skip("inotify is Linux's")
+    from legwork.watch import EventWatcher, make_watcher
+
+    assert isinstance(make_watcher(), EventWatcher)
+    folder = tmp_path / "content"
+    entry = write(folder / "exercises" / "squat.md", "one")
+    calls = []
+    watcher = EventWatcher()
+    watcher.watch(str(folder), calls.append)
+    new_folder = folder / "tips" / "deep"
+    inside = write(new_folder / "first.md", "made with its folder")
+    saved = write(folder / "exercises" / "squat.md.tmp", "two")
+    saved.replace(entry)  # how many editors save: a new file renamed over the old
+    watcher.collect()
+    watcher.examine()
+    assert calls[-1] == [entry, inside]  # not the temporary file, made and gone
+    later = write(new_folder / "later.md", "in a folder made after watching began")
+    watcher.collect()
+    watcher.examine()
+    assert calls[-1] == [later]
+
+
+def test_linux_watcher_runs_its_task_from_the_event_loop(tmp_path):
+    if not sys.platform.startswith("linux"):
+        pytest.skip("inotify is Linux's")
+    from tornado import ioloop
+
+    from legwork.watch import EventWatcher
+
+    folder = tmp_path / "content"
+    entry = write(folder / "exercises" / "squat.md", "one")
+    loop = ioloop.IOLoop()
+    calls = []
+    watcher = EventWatcher()
+
+    def task(changed):
+        calls.append(changed)
+        loop.stop()
+
+    def begin():
+        watcher.watch(str(folder), task)
+        watcher.start(watcher.examine)
+        loop.call_later(0.05, lambda: entry.write_text("two"))
+        loop.call_later(10, loop.stop)  # gives up
+
+    loop.add_callback(begin)
+    loop.start()
+    loop.close()
+    assert calls == [[entry]]
