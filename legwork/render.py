@@ -127,7 +127,7 @@ class Renderer:
     def template_data(self) -> dict[str, Any]:
         """`templates/*.json`: drawing data for templates, e.g. the body map's shapes."""
         return {path.stem: json.loads(path.read_text(encoding="utf-8"))
-                for path in sorted(self.templates.glob("*.json")) if path.name != "data.json"}
+                for path in sorted(self.templates.glob("*.json")) if is_data(path.name)}
 
     def json_records(self, kind: str, entries: list[Entry], indent: int | None = None) -> Markup:
         """A JSON array of one record per entry, as Jinja's `tojson` would write it.
@@ -185,6 +185,11 @@ class Renderer:
             for slug in slugs | linking if kind[:2] == ("record", "search") else slugs:
                 cache.pop(slug, None)
 
+    def load_templates(self) -> None:
+        """Load every template now, so forked workers inherit them compiled."""
+        for name in self.env.list_templates(filter_func=lambda n: not is_data(n)):
+            self.env.get_template(name)
+
     def dependencies(self, name: str) -> set[str]:
         """`name` and every template it extends, includes or imports."""
         found, todo = {p.name for p in self.templates.glob("*.json")}, [name]
@@ -218,6 +223,12 @@ class Renderer:
     def absolute_url(self, target: str) -> str:
         """The public URL of a site URL, "" when there is no base URL."""
         return absolute_url(target, self.guide.config.base_url)
+
+
+def is_data(name: str) -> bool:
+    """Whether a file of `templates/` is drawing data rather than a template:
+    JSON files are, except `data.json`, the template of the data files."""
+    return name.endswith(".json") and name != "data.json"
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:

@@ -18,7 +18,7 @@ from legwork.linkcheck import LinkIndex, scan
 from legwork.pages import Page
 from legwork.render import Renderer
 
-PARALLEL_FROM = 300
+PARALLEL_FROM = 50
 """Below this many pages, starting processes costs more than it saves."""
 
 
@@ -105,6 +105,7 @@ def render_to_staging(job: Job, processes: int | None = None) -> list[Stored]:
     # Interleaved shares balance heavy pages (decks, indexes) across workers.
     shares = [list(range(i, len(job.pages), processes * 4)) for i in range(processes * 4)]
     _job = job
+    job.renderer.load_templates()
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             results = pool.map(_render_share, shares, chunksize=1)
