@@ -14,9 +14,9 @@ from legwork.errors import ErrorLog
 from legwork.links import Links, link
 from legwork.load import load_content
 from legwork.markdown import MarkdownBodies
-from legwork.model import Guide, SiteConfig
+from legwork.model import Guide
 from legwork.pages import Page
-from legwork.render import Renderer
+from legwork.render import Rendered, Renderer
 from legwork.validate import normalise_base_url, validate
 
 
@@ -115,9 +115,6 @@ def leave_out_drafts(guide: Guide) -> set[str]:
     return drafts
 
 
-def render_pages(pages: list[Page], renderer: Renderer, config: SiteConfig) -> dict[str, bytes]:
-    """Render `pages` (and the CNAME file) into memory: output path -> bytes."""
-    outputs = {page.output_path: renderer.render(page) for page in pages}
-    if config.cname:
-        outputs["CNAME"] = config.cname.encode() + b"\n"
-    return outputs
+def render_pages(pages: list[Page], renderer: Renderer) -> dict[str, Rendered]:
+    """Render `pages` into memory: output path -> the rendered page."""
+    return {page.output_path: renderer.render_page(page) for page in pages}

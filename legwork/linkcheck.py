@@ -9,23 +9,36 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from html import unescape
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from legwork.errors import ErrorLog
 
 ATTRIBUTE_RE = re.compile(r"""\s(href|src|id)=(?:"([^"]*)"|'([^']*)')""")
 
+PageScan = tuple[set[str], list[tuple[str, int, int]]]
+"""The ids of a page, and its links as (url, offset, 0)."""
 
-def scan(html: str) -> tuple[set[str], list[tuple[str, int, int]]]:
-    """The ids and the (url, offset, 0) links of one page.
+
+def checked(path: str) -> bool:
+    """Whether the links of an output file are checked: HTML pages, except 404.html,
+    whose links are absolute because it is served at any depth."""
+    return path.endswith(".html") and path != "404.html"
+
+
+def scan(html: str, start: int = 0, end: int | None = None, ids: set[str] | None = None,
+         found: list[tuple[str, int, int]] | None = None) -> PageScan:
+    """The ids and the (url, offset, 0) links of one page, or of `html[start:end]`
+    added to `ids` and `found`.
 
     Pages come from our own templates, where every attribute is quoted and
     content text is escaped, so a scan of attributes finds them all.
     """
-    ids: set[str] = set()
-    found: list[tuple[str, int, int]] = []
-    for match in ATTRIBUTE_RE.finditer(html):
+    ids = set() if ids is None else ids
+    found = [] if found is None else found
+    for match in ATTRIBUTE_RE.finditer(html, start, len(html) if end is None else end):
         value = match[2] if match[2] is not None else match[3]
         if "&" in value:
             value = unescape(value)
@@ -76,11 +89,19 @@ class LinkIndex:
     def __init__(self, files: set[str]) -> None:
         self.files = set(files)
         self.ids: dict[str, set[str]] = {}
-        self._resolved: dict[tuple[str, str], tuple[str, str] | None] = {}
+        self._resolved: dict[tuple[int | str, str], tuple[str, str] | None] = {}
+        self.token = object()
+        """Stands for this index (these files) on fragments whose links it checked."""
 
     def check(self, pages: dict[str, str], out_name: str, log: ErrorLog) -> None:
         """Record the ids of `pages` (path -> HTML), then check their links."""
-        scanned = {path: scan(html) for path, html in pages.items()}
+        self.check_scanned({path: scan(html) for path, html in pages.items()},
+                           pages.__getitem__, out_name, log)
+
+    def check_scanned(self, scanned: dict[str, PageScan], html: Callable[[str], str],
+                      out_name: str, log: ErrorLog) -> None:
+        """The same for pages already scanned; `html` gives a page's HTML when
+        a broken link must be located in it."""
         for path, (ids, _) in scanned.items():
             self.ids[path] = ids
         for page_path, (_, page_links) in sorted(scanned.items()):
@@ -90,10 +111,26 @@ class LinkIndex:
                     continue
                 problem = self.problem(link, page_path)
                 if problem:
-                    line, column = position(pages[page_path], offset)
+                    line, column = position(html(page_path), offset)
                     log.add(f"{out_name}/{page_path}", line, column, problem)
                 else:
                     fine.add(link)
+
+    def fine_elsewhere(self, fragment: Any, links: list[tuple[str, int, int]], path: str,
+                       depth: int) -> bool:
+        """Whether every link of a shared fragment to another page or file works
+        from the page at `path`. The answer is kept on the fragment for every page
+        as deep, when those links all climb to the site root first and name no #id."""
+        if fragment.fine == (self.token, depth):
+            return True
+        elsewhere = [link for link, _, _ in links if not link.startswith("#")]
+        if any(self.problem(link, path) for link in set(elsewhere)):
+            return False
+        up = "../" * depth
+        if all(link.startswith(up) and "#" not in link for link in elsewhere):
+            fragment.fine = (self.token, depth)
+            return True
+        return False
 
     def updated(self, files: set[str]) -> LinkIndex:
         """An index of `files` that keeps what this one worked out about links."""
@@ -106,10 +143,14 @@ class LinkIndex:
         if link.startswith("#"):
             target = (page_path, link[1:])
         else:
-            key = (page_path.rpartition("/")[0], link)  # pages in one folder share links
-            if key not in self._resolved:
-                self._resolved[key] = resolve(link, page_path)
-            target = self._resolved[key]
+            depth = page_path.count("/")
+            # A link that first climbs to the site root means the same from every
+            # page as deep; any other, from every page in the same folder.
+            where = depth if link.startswith("../" * depth) else page_path.rpartition("/")[0]
+            key = (where, link)
+            target = self._resolved.get(key, False)
+            if target is False:
+                target = self._resolved[key] = resolve(link, page_path)
         if target is None:
             return ""
         path, fragment = target
@@ -121,6 +162,5 @@ class LinkIndex:
 
 
 def html_pages(outputs: dict[str, bytes]) -> dict[str, str]:
-    """The HTML outputs whose links are relative (all but 404.html), decoded."""
-    return {path: data.decode("utf-8") for path, data in outputs.items()
-            if path.endswith(".html") and path != "404.html"}
+    """The HTML outputs whose links are checked, decoded."""
+    return {path: data.decode("utf-8") for path, data in outputs.items() if checked(path)}

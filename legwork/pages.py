@@ -202,7 +202,8 @@ class EntryPages:
 
 def _json_ld(describe: Callable, entry: Entry, guide: Guide) -> Callable[[], dict[str, Any]]:
     """The page's schema.org description, made when the page is rendered."""
-    return lambda: {"json_ld": structured.json_ld(describe(entry, public_url(entry.url, guide.config.base_url)))}
+    url = public_url(entry.url, guide.config.base_url)
+    return lambda: {"json_ld": structured.json_ld(describe(entry, url))}
 
 
 def search_pages(guide: Guide) -> list[Page]:

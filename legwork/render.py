@@ -3,13 +3,17 @@
 Content reaches templates only as data: Jinja never compiles content text, so
 `{{ }}` in an entry is shown as written. Markdown bodies are rendered per page
 so `[[slug]]` links are relative to the page that shows them.
+
+Pieces that many pages share (cards, list items, body maps) are fragments,
+rendered once. A page remembers the fragments it output, so the link check
+reads each fragment once, not once per page showing it.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +23,82 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from legwork import structured
+from legwork.linkcheck import LinkIndex, PageScan, scan
 from legwork.links import Links
 from legwork.markdown import MarkdownBodies
 from legwork.model import Entry, Exercise, Guide, frequency
 from legwork.pages import TAXONOMIES, Page
 from legwork.urls import absolute_path, absolute_url, public_url, relative_url, root_prefix
+
+
+class Fragment:
+    """HTML rendered once and output by many pages; its ids and links found once."""
+
+    __slots__ = ("html", "whole", "_scan", "_within", "fine")
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+        self.whole = html.lstrip()[:1] in ("<", "") and html.rfind("<") <= html.rfind(">")
+        """Whether it starts and ends outside a tag, so a scan of it alone finds
+        what a scan of a page holding it would."""
+        self._scan: PageScan | None = None
+        self._within: list[tuple[str, int, int]] | None = None
+        self.fine: tuple[object, int] | None = None
+        """(link index, page depth) for which every link in it to another page or
+        file is known to work."""
+
+    def scan(self) -> PageScan:
+        if self._scan is None:
+            self._scan = scan(self.html)
+        return self._scan
+
+    def within(self) -> list[tuple[str, int, int]]:
+        """Its links to ids of the page holding it ("#..."), each once."""
+        if self._within is None:
+            seen: set[str] = set()
+            self._within = [found for found in self.scan()[1] if found[0].startswith("#")
+                            and not (found[0] in seen or seen.add(found[0]))]
+        return self._within
+
+
+SMALL = 512
+"""Fragments shorter than this are read with the page: finding them costs more."""
+
+
+class Rendered:
+    """One rendered page, and the fragments it output, in order."""
+
+    def __init__(self, html: str, fragments: list[Fragment] | None = None) -> None:
+        self.html = html
+        self.fragments = fragments or []
+
+    def scan(self, path: str = "", index: LinkIndex | None = None) -> PageScan:
+        """The ids and links of the page at `path`. The text between fragments is
+        read; each fragment found there byte for byte, between tags, is not read
+        again, and with a link `index`, its links to other pages are left out once
+        they are known to work from pages this deep (links within the page are
+        kept, once each). Anything unexpected (a fragment changed by a filter, or
+        not output at all) and the page is read whole."""
+        html = self.html
+        ids: set[str] = set()
+        links: list[tuple[str, int, int]] = []
+        depth = path.count("/")
+        start = 0
+        for fragment in self.fragments:
+            if len(fragment.html) < SMALL:
+                continue
+            at = html.find(fragment.html, start)
+            if at < 0 or not fragment.whole or html.rfind("<", 0, at) > html.rfind(">", 0, at):
+                return scan(html)
+            scan(html, start, at, ids, links)
+            start = at + len(fragment.html)
+            fragment_ids, fragment_links = fragment.scan()
+            ids |= fragment_ids
+            if index is not None and index.fine_elsewhere(fragment, fragment_links, path, depth):
+                fragment_links = fragment.within()
+            links.extend((link, at + offset, 0) for link, offset, _ in fragment_links)
+        scan(html, start, len(html), ids, links)
+        return ids, links
 
 
 class Renderer:
@@ -46,6 +121,8 @@ class Renderer:
         )
         self.env.filters["href"] = href
         self.env.filters["frequency"] = frequency
+        self._output: list[Fragment] | None = None
+        """The fragments the page being rendered has output so far."""
         self.env.globals.update(taxonomies=TAXONOMIES, markdown=self.markdown,
                                 absolute_url=self.absolute_url, qr_code=qr_code, card=self.card,
                                 body_map=self.body_map, body_map_sprite=self.body_map_sprite,
@@ -84,9 +161,9 @@ class Renderer:
             stand_in = Page("x/" * max(depth, 0), page.template, page.title,
                             absolute_links=page.absolute_links)
             module = self.env.get_template("_bodymap.html").make_module({"page": stand_in})
-            self._maps[key] = Markup(module.body_map(list(primary), list(secondary), mode,
-                                                     label, uid))
-        return self._maps[key]
+            self._maps[key] = self._make(lambda: module.body_map(
+                list(primary), list(secondary), mode, label, uid))
+        return self._place(self._maps[key])
 
     @jinja2.pass_context
     def item(self, context: Any, name: str, entry: Entry, *args: Any) -> Markup:
@@ -102,27 +179,42 @@ class Renderer:
                                 absolute_links=page.absolute_links)
                 self._item_modules[where] = self.env.get_template(
                     "_items.html").make_module({"page": stand_in})
-            return Markup(getattr(self._item_modules[where], name)(entry, *args))
+            return self._make(lambda: getattr(self._item_modules[where], name)(entry, *args))
 
-        return self._per_entry(("item", name, args, depth, page.absolute_links), entry, make)
+        return self._place(self._per_entry(("item", name, args, depth, page.absolute_links),
+                                           entry, make))
 
     def body_map_sprite(self) -> Markup:
         """The shapes every body map on a page refers to; emit once per page."""
         if "sprite" not in self._maps:
             module = self.env.get_template("_bodymap.html").make_module()
-            self._maps["sprite"] = Markup(module.body_map_sprite())
-        return self._maps["sprite"]
+            self._maps["sprite"] = self._make(module.body_map_sprite)
+        return self._place(self._maps["sprite"])
 
     def card(self, exercise: Exercise) -> Markup:
         """The printable card of `exercise`, rendered once and reused by every deck.
 
         A card holds no relative links, so it is the same on every page.
         """
-        def make() -> Markup:
+        def make() -> Fragment:
             module = self.env.get_template("_card.html").make_module()
-            return Markup(module.exercise_card(exercise))
+            return self._make(lambda: module.exercise_card(exercise))
 
-        return self._per_entry(("card",), exercise, make)
+        return self._place(self._per_entry(("card",), exercise, make))
+
+    def _make(self, render: Callable[[], str]) -> Fragment:
+        """A fragment (the fragments inside it are part of it, not of the page)."""
+        output, self._output = self._output, None
+        try:
+            return Fragment(str(render()))
+        finally:
+            self._output = output
+
+    def _place(self, fragment: Fragment) -> Markup:
+        """`fragment` as output, remembered by the page being rendered."""
+        if self._output is not None:
+            self._output.append(fragment)
+        return Markup(fragment.html)
 
     def template_data(self) -> dict[str, Any]:
         """`templates/*.json`: drawing data for templates, e.g. the body map's shapes."""
@@ -144,8 +236,8 @@ class Renderer:
             # Indented, each record sits one level deeper inside the array.
             return text.replace("\n", pad) if indent else text
 
-        parts = [self._per_entry(("record", kind, indent), entry, lambda: make(entry))
-                 for entry in entries]
+        parts = [self._per_entry(("record", kind, indent), entry,
+                                 functools.partial(make, entry)) for entry in entries]
         if not parts:
             return Markup("[]")
         if indent is None:
@@ -163,7 +255,7 @@ class Renderer:
 
     def forget(self) -> None:
         """Drop every cached card, map, item and record (their templates changed)."""
-        self._maps: dict[tuple, Markup] = {}
+        self._maps: dict[tuple, Fragment] = {}
         self._entries: dict[tuple, dict[str, tuple[Entry, Any]]] = {}
         """What `_per_entry` keeps: kind of thing -> slug -> (entry, its rendering)."""
         self._item_modules: dict[tuple, Any] = {}
@@ -204,8 +296,17 @@ class Renderer:
 
     def render(self, page: Page) -> bytes:
         """The bytes of one page."""
+        return self.render_page(page).html.encode("utf-8")
+
+    def render_page(self, page: Page) -> Rendered:
+        """One page, with the fragments it output."""
         template = self.env.get_template(page.template)
-        return template.render(page=page, **page.variables()).encode("utf-8")
+        self._output = []
+        try:
+            html = template.render(page=page, **page.variables())
+            return Rendered(html, self._output)
+        finally:
+            self._output = None
 
     @jinja2.pass_context
     def markdown(self, context: Any, entry: Entry) -> Markup:

@@ -106,8 +106,11 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000,
     report(app, lambda: builder.build(force=True))
     project.out.mkdir(parents=True, exist_ok=True)
     server = Server(app, watcher=make_watcher())
+    def rebuild(changed: list[Path]) -> None:
+        report(app, lambda: builder.rebuild(set(changed)))
+
     for folder in (project.content, project.templates, project.static):
-        server.watch(str(folder), lambda changed: report(app, lambda: builder.rebuild(set(changed))))
+        server.watch(str(folder), rebuild)
     print(f"serving {project.out} on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
     server.serve(host=host, port=port, debug=False, restart_delay=0,
                  open_url_delay=0.5 if open_browser else None)

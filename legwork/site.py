@@ -20,7 +20,7 @@ from pathlib import Path
 from legwork.build import BuildResult, Cache, Loaded, Project, load_guide, render_pages
 from legwork.edits import edit_in_place, only_body
 from legwork.errors import ErrorLog
-from legwork.linkcheck import LinkIndex, html_pages, position
+from legwork.linkcheck import LinkIndex, checked, position
 from legwork.markdown import MarkdownBodies
 from legwork.model import Entry
 from legwork.pages import EntryPages, Page, plan_pages
@@ -231,14 +231,18 @@ class SiteBuilder:
         gone_statics = set(last.statics) - set(statics)
         if gone_statics:  # a page may link to what is gone: check them all
             dirty = list(pages)
-        outputs = render_pages([pages[url] for url in dirty], self.renderer,
-                               loaded.guide.config)
+        rendered = render_pages([pages[url] for url in dirty], self.renderer)
+        outputs = {path: page.html.encode("utf-8") for path, page in rendered.items()}
+        if loaded.guide.config.cname:
+            outputs["CNAME"] = loaded.guide.config.cname.encode() + b"\n"
         removed = {p.output_path for url, p in last.pages.items() if url not in pages}
         links = last.links.updated(last.links.files - removed - gone_statics | set(outputs)
                                    | set(statics))
         links.ids = {k: v for k, v in last.links.ids.items() if k not in removed}
         log = ErrorLog()
-        links.check(html_pages(outputs), self.project.out.name, log)
+        links.check_scanned({path: page.scan(path, links) for path, page in rendered.items()
+                             if checked(path)},
+                            lambda path: rendered[path].html, self.project.out.name, log)
         log.raise_if_any()
         written, deleted = self._write(last, outputs, removed, statics)
         # Keep the manifest true to what is on disk; the next full build may then

@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from legwork.linkcheck import LinkIndex, scan
+from legwork.linkcheck import LinkIndex, checked
 from legwork.pages import Page
 from legwork.render import Renderer
 
@@ -56,7 +56,8 @@ class Job:
         """Every file the site will hold; ids are not known yet, so fragments wait."""
 
     def store(self, page: Page) -> Stored:
-        data = self.renderer.render(page)
+        rendered = self.renderer.render_page(page)
+        data = rendered.html.encode("utf-8")
         path = page.output_path
         fingerprint = digest(data)
         target = self.staging / path
@@ -72,9 +73,10 @@ class Job:
             target.write_bytes(data)
         ids: frozenset[str] = frozenset()
         links: list[tuple[str, int, str]] = []
-        if path.endswith(".html") and path != "404.html":
-            found_ids, found_links = scan(data.decode("utf-8"))
+        if checked(path):
+            found_ids, found_links = rendered.scan(path, self.links)
             ids = frozenset(found_ids)
+            self.links.ids[path] = found_ids  # so links to #ids of this page are checked
             fine: set[str] = set()
             for link, offset, _ in found_links:
                 if link in fine:

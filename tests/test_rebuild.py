@@ -10,7 +10,6 @@ from legwork.errors import BuildFailed
 from legwork.site import SiteBuilder
 from tests.conftest import REPO, edit, make_project, write
 
-
 EDITS = pytest.mark.parametrize("in_place", [False, True], ids=["full", "in place"])
 """Run a test both ways a rebuild can go: told which file changed (the dev server's
 watcher tells), an edit of an existing entry is applied in place; not told, every

@@ -1,0 +1,84 @@
+"""Shared fragments (cards, list items, body maps) are placed into pages after
+rendering; the pages must be exactly what rendering them whole gives."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from legwork.build import Project
+from legwork.errors import BuildFailed
+from legwork.linkcheck import scan
+from legwork.site import SiteBuilder
+from tests.conftest import REPO, edit
+
+
+def served(content: Path, root: Path = REPO, out: str = "site") -> SiteBuilder:
+    builder = SiteBuilder(Project(root=root, content=content, out=content.parent / out))
+    builder.build(force=True)
+    return builder
+
+
+def copy_templates(tmp_path: Path) -> Path:
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    shutil.copytree(REPO / "static", tmp_path / "static")
+    return tmp_path / "templates"
+
+
+def test_a_page_read_fragment_by_fragment_gives_what_reading_it_whole_gives(guide_dir):
+    builder = served(guide_dir)
+    renderer, pages = builder.renderer, builder.last.pages
+    for page in pages.values():
+        rendered = renderer.render_page(page)
+        assert rendered.scan() == scan(rendered.html), page.url
+    # The lists are made mostly of fragments, read once for every page showing them.
+    index = renderer.render_page(pages["exercises/"])
+    items = [f for f in index.fragments if f.html.lstrip().startswith('<li class="card"')]
+    assert len(items) == len(builder.last.loaded.guide.exercises) > 1
+    assert all(f.whole for f in index.fragments)
+
+
+def test_a_fragment_changed_by_a_filter_is_read_with_the_page(guide_dir, tmp_path):
+    templates = copy_templates(tmp_path)
+    edit(templates / "deck.html", "{{ card(ex) }}",
+         '{{ card(ex) | replace("print-card", "print-card filtered") }}')
+    builder = served(guide_dir, tmp_path)
+    decks = [builder.renderer.render_page(p) for p in builder.last.pages.values()
+             if p.template == "deck.html"]
+    rendered = next(d for d in decks if "print-card" in d.html)
+    assert rendered.html.count("print-card filtered") == rendered.html.count("<article") > 0
+    assert any(f.html not in rendered.html for f in rendered.fragments)  # changed on the way
+    assert rendered.scan() == scan(rendered.html)
+
+
+def test_a_broken_link_inside_a_fragment_is_reported_where_it_first_appears(guide_dir,
+                                                                            tmp_path):
+    templates = copy_templates(tmp_path)
+    served(guide_dir, tmp_path)
+    good = (tmp_path / "site" / "tips" / "index.html").read_text()
+    places = []  # line and column of each tip's meta line, where the link will go
+    for before in good.split('<p class="meta">Tip')[:-1]:
+        done = "".join(p for p, _ in places) + before
+        places.append((before + '<p class="meta">Tip', (
+            done.count("\n") + 1, len(done) - done.rfind("\n") + len('<p class="meta">'))))
+    assert len(places) >= 2
+    edit(templates / "_items.html", '<p class="meta">Tip',
+         '<p class="meta"><a href="nowhere/">x</a>Tip')
+    with pytest.raises(BuildFailed) as caught:
+        served(guide_dir, tmp_path, out="other")
+    found = [str(e) for e in caught.value.errors if e.path == "other/tips/index.html"]
+    assert found == [f"other/tips/index.html:{line}:{column}: broken link 'nowhere/': no page "
+                     "or file at tips/nowhere/index.html; fix the template or the link"
+                     for _, (line, column) in places]
+
+
+def test_a_link_to_a_missing_id_on_the_same_page_fails_the_build(guide_dir, tmp_path):
+    templates = copy_templates(tmp_path)
+    edit(templates / "tips.html", "{% block main %}",
+         '{% block main %}<a href="#nowhere">skip</a>')
+    with pytest.raises(BuildFailed) as caught:
+        served(guide_dir, tmp_path)
+    assert [e.message for e in caught.value.errors] == [
+        "broken link '#nowhere': tips/index.html has no id 'nowhere'"]
