@@ -133,9 +133,12 @@ class LinkIndex:
         return False
 
     def updated(self, files: set[str]) -> LinkIndex:
-        """An index of `files` that keeps what this one worked out about links."""
+        """An index of `files` that keeps what this one worked out about links
+        (and, for the same files, which fragments' links work)."""
         index = LinkIndex(files)
         index._resolved = self._resolved
+        if index.files == self.files:
+            index.token = self.token
         return index
 
     def problem(self, link: str, page_path: str) -> str:

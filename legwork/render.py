@@ -61,6 +61,16 @@ class Fragment:
         return self._within
 
 
+class Run:
+    """Fragments output one after another by one call (a list, a deck of cards)."""
+
+    __slots__ = ("html", "fragments")
+
+    def __init__(self, fragments: list[Fragment]) -> None:
+        self.fragments = fragments
+        self.html = "".join(fragment.html for fragment in fragments)
+
+
 SMALL = 512
 """Fragments shorter than this are read with the page: finding them costs more."""
 
@@ -68,7 +78,7 @@ SMALL = 512
 class Rendered:
     """One rendered page, and the fragments it output, in order."""
 
-    def __init__(self, html: str, fragments: list[Fragment] | None = None) -> None:
+    def __init__(self, html: str, fragments: list[Fragment | Run] | None = None) -> None:
         self.html = html
         self.fragments = fragments or []
 
@@ -83,20 +93,28 @@ class Rendered:
         ids: set[str] = set()
         links: list[tuple[str, int, int]] = []
         depth = path.count("/")
+        known = (index.token, depth) if index is not None else None
         start = 0
-        for fragment in self.fragments:
-            if len(fragment.html) < SMALL:
+        for piece in self.fragments:
+            if len(piece.html) < SMALL:
                 continue
-            at = html.find(fragment.html, start)
-            if at < 0 or not fragment.whole or html.rfind("<", 0, at) > html.rfind(">", 0, at):
+            at = html.find(piece.html, start)
+            if at < 0 or html.rfind("<", 0, at) > html.rfind(">", 0, at):
                 return scan(html)
             scan(html, start, at, ids, links)
-            start = at + len(fragment.html)
-            fragment_ids, fragment_links = fragment.scan()
-            ids |= fragment_ids
-            if index is not None and index.fine_elsewhere(fragment, fragment_links, path, depth):
-                fragment_links = fragment.within()
-            links.extend((link, at + offset, 0) for link, offset, _ in fragment_links)
+            start = at + len(piece.html)
+            for fragment in piece.fragments if isinstance(piece, Run) else (piece,):
+                if not fragment.whole:
+                    return scan(html)
+                fragment_ids, fragment_links = fragment.scan()
+                if fragment_ids:
+                    ids |= fragment_ids
+                if fragment.fine == known or index is not None and index.fine_elsewhere(
+                        fragment, fragment_links, path, depth):
+                    fragment_links = fragment.within()
+                if fragment_links:
+                    links.extend((link, at + offset, 0) for link, offset, _ in fragment_links)
+                at += len(fragment.html)
         scan(html, start, len(html), ids, links)
         return ids, links
 
@@ -127,7 +145,7 @@ class Renderer:
                                 absolute_url=self.absolute_url, qr_code=qr_code, card=self.card,
                                 body_map=self.body_map, body_map_sprite=self.body_map_sprite,
                                 site_root=site_root, json_records=self.json_records,
-                                item=self.item)
+                                item=self.item, items=self.items, cards=self.cards)
         self.guide: Guide | None = None
         self.forget()
 
@@ -169,10 +187,16 @@ class Renderer:
     def item(self, context: Any, name: str, entry: Entry, *args: Any) -> Markup:
         """An entry as a list item: macro `name` of `_items.html`, rendered once per
         entry and page depth and reused by every list that shows the entry."""
+        return self.items(context, name, [entry], *args)
+
+    @jinja2.pass_context
+    def items(self, context: Any, name: str, entries: list[Entry], *args: Any) -> Markup:
+        """`item` for each of `entries`, one after another."""
         page: Page = context["page"]
         depth = page.url.count("/")
+        kind = ("item", name, args, depth, page.absolute_links)
 
-        def make() -> Markup:
+        def make(entry: Entry) -> Fragment:
             where = (depth, page.absolute_links)
             if where not in self._item_modules:
                 stand_in = Page("x/" * depth, page.template, page.title,
@@ -181,8 +205,8 @@ class Renderer:
                     "_items.html").make_module({"page": stand_in})
             return self._make(lambda: getattr(self._item_modules[where], name)(entry, *args))
 
-        return self._place(self._per_entry(("item", name, args, depth, page.absolute_links),
-                                           entry, make))
+        return self._place_all([self._per_entry(kind, entry, functools.partial(make, entry))
+                                for entry in entries])
 
     def body_map_sprite(self) -> Markup:
         """The shapes every body map on a page refers to; emit once per page."""
@@ -196,11 +220,17 @@ class Renderer:
 
         A card holds no relative links, so it is the same on every page.
         """
-        def make() -> Fragment:
+        return self.cards([exercise])
+
+    def cards(self, exercises: list[Exercise]) -> Markup:
+        """`card` for each of `exercises`, one after another."""
+        def make(exercise: Exercise) -> Fragment:
             module = self.env.get_template("_card.html").make_module()
             return self._make(lambda: module.exercise_card(exercise))
 
-        return self._place(self._per_entry(("card",), exercise, make))
+        return self._place_all([self._per_entry(("card",), exercise,
+                                                functools.partial(make, exercise))
+                                for exercise in exercises])
 
     def _make(self, render: Callable[[], str]) -> Fragment:
         """A fragment (the fragments inside it are part of it, not of the page)."""
@@ -215,6 +245,15 @@ class Renderer:
         if self._output is not None:
             self._output.append(fragment)
         return Markup(fragment.html)
+
+    def _place_all(self, fragments: list[Fragment]) -> Markup:
+        """`fragments` output one after another, remembered as one run."""
+        if len(fragments) == 1:
+            return self._place(fragments[0])
+        run = Run(fragments)
+        if self._output is not None:
+            self._output.append(run)
+        return Markup(run.html)
 
     def template_data(self) -> dict[str, Any]:
         """`templates/*.json`: drawing data for templates, e.g. the body map's shapes."""
