@@ -93,7 +93,7 @@ class Rendered:
         ids: set[str] = set()
         links: list[tuple[str, int, int]] = []
         depth = path.count("/")
-        known = (index.token, depth) if index is not None else None
+        known = (index.token, depth) if index is not None else ()
         start = 0
         for piece in self.fragments:
             if len(piece.html) < SMALL:
@@ -104,14 +104,17 @@ class Rendered:
             scan(html, start, at, ids, links)
             start = at + len(piece.html)
             for fragment in piece.fragments if isinstance(piece, Run) else (piece,):
-                if not fragment.whole:
-                    return scan(html)
-                fragment_ids, fragment_links = fragment.scan()
+                if fragment.fine == known:
+                    fragment_ids, fragment_links = fragment.scan()[0], fragment.within()
+                else:
+                    if not fragment.whole:
+                        return scan(html)
+                    fragment_ids, fragment_links = fragment.scan()
+                    if index is not None and index.fine_elsewhere(fragment, fragment_links,
+                                                                  path, depth):
+                        fragment_links = fragment.within()
                 if fragment_ids:
                     ids |= fragment_ids
-                if fragment.fine == known or index is not None and index.fine_elsewhere(
-                        fragment, fragment_links, path, depth):
-                    fragment_links = fragment.within()
                 if fragment_links:
                     links.extend((link, at + offset, 0) for link, offset, _ in fragment_links)
                 at += len(fragment.html)
@@ -205,8 +208,7 @@ class Renderer:
                     "_items.html").make_module({"page": stand_in})
             return self._make(lambda: getattr(self._item_modules[where], name)(entry, *args))
 
-        return self._place_all([self._per_entry(kind, entry, functools.partial(make, entry))
-                                for entry in entries])
+        return self._place_all(self._per_entry(kind, entries, make))
 
     def body_map_sprite(self) -> Markup:
         """The shapes every body map on a page refers to; emit once per page."""
@@ -228,9 +230,7 @@ class Renderer:
             module = self.env.get_template("_card.html").make_module()
             return self._make(lambda: module.exercise_card(exercise))
 
-        return self._place_all([self._per_entry(("card",), exercise,
-                                                functools.partial(make, exercise))
-                                for exercise in exercises])
+        return self._place_all(self._per_entry(("card",), exercises, make))
 
     def _make(self, render: Callable[[], str]) -> Fragment:
         """A fragment (the fragments inside it are part of it, not of the page)."""
@@ -275,8 +275,7 @@ class Renderer:
             # Indented, each record sits one level deeper inside the array.
             return text.replace("\n", pad) if indent else text
 
-        parts = [self._per_entry(("record", kind, indent), entry,
-                                 functools.partial(make, entry)) for entry in entries]
+        parts = self._per_entry(("record", kind, indent), entries, make)
         if not parts:
             return Markup("[]")
         if indent is None:
@@ -299,14 +298,17 @@ class Renderer:
         """What `_per_entry` keeps: kind of thing -> slug -> (entry, its rendering)."""
         self._item_modules: dict[tuple, Any] = {}
 
-    def _per_entry(self, kind: tuple, entry: Entry, make: Callable[[], Any]) -> Any:
-        """The `kind` of rendering of `entry` (a card, a list item, a record), made once
-        and kept while the entry object stays the same."""
+    def _per_entry(self, kind: tuple, entries: list[Entry], make: Callable[[Any], Any]) -> list:
+        """The `kind` of rendering of each of `entries` (a card, a list item, a record),
+        made once by `make(entry)` and kept while the entry object stays the same."""
         cache = self._entries.setdefault(kind, {})
-        hit = cache.get(entry.slug)
-        if hit is None or hit[0] is not entry:
-            hit = cache[entry.slug] = (entry, make())
-        return hit[1]
+        found = []
+        for entry in entries:
+            hit = cache.get(entry.slug)
+            if hit is None or hit[0] is not entry:
+                hit = cache[entry.slug] = (entry, make(entry))
+            found.append(hit[1])
+        return found
 
     def forget_entries(self, slugs: set[str]) -> None:
         """Drop what is cached for entries that were edited in place, and the search
