@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 from livereload import Server
+from tornado import ioloop
 
 from legwork.build import Cache, Project
 from legwork.errors import BuildFailed
@@ -98,6 +99,20 @@ def report(app: SiteApp, action: Callable[[], object]) -> None:
     print(result.summary(), flush=True)
 
 
+def warm_up(builder: SiteBuilder) -> None:
+    """Fill the builder's caches one page at a time between requests and edits."""
+    steps = builder.warm()
+
+    def step() -> None:
+        try:
+            if next(steps, None) is not None:
+                ioloop.IOLoop.current().add_callback(step)
+        except (BuildFailed, jinja2.TemplateError):  # the next build reports it
+            pass
+
+    ioloop.IOLoop.current().add_callback(step)
+
+
 def serve(project: Project, host: str = "127.0.0.1", port: int = 8000,
           open_browser: bool = False) -> None:
     """Build, serve and watch until interrupted."""
@@ -111,6 +126,7 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000,
 
     for folder in (project.content, project.templates, project.static):
         server.watch(str(folder), rebuild)
+    warm_up(builder)
     print(f"serving {project.out} on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
     server.serve(host=host, port=port, debug=False, restart_delay=0,
                  open_url_delay=0.5 if open_browser else None)

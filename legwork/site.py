@@ -14,6 +14,7 @@ import hashlib
 import os
 import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -171,6 +172,23 @@ class SiteBuilder:
                     log.add(f"{self.project.out.name}/{item.path}", line, column, problem)
         log.raise_if_any()
         return links
+
+    def warm(self) -> Iterator[str]:
+        """Render, without writing, the pages that show many entries (lists, decks,
+        the search index, the data files), one per step, so that the first edit
+        after a build finds every card, list item and record ready. The workers
+        of a full build keep theirs; the dev server runs these steps while idle.
+        Stops when the site is rebuilt meanwhile."""
+        last = self.last
+        if last is None:
+            return
+        entry_urls = {entry.url for entry in last.loaded.guide.entries()}
+        for url, page in list(last.pages.items()):
+            if self.last is not last:
+                return
+            if url not in entry_urls:
+                self.renderer.render_page(page)
+                yield url
 
     def rebuild(self, changed: set[Path] | None = None) -> RebuildResult:
         """Bring `project.out` up to date with the sources; raises BuildFailed.

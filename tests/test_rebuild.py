@@ -190,3 +190,30 @@ def test_serving_an_up_to_date_site_still_rebuilds_edits(guide_dir):
     assert not serving.build(force=True).up_to_date
     edit(guide_dir / "exercises" / "heel-drop.md", "Slow lowering.", "Edited.")
     assert "exercises/heel-drop/index.html" in serving.rebuild().written
+
+
+@pytest.mark.parametrize("warmed", [False, True], ids=["cold caches", "warmed"])
+def test_warming_up_after_a_parallel_build_readies_every_list_item(guide_dir, monkeypatch,
+                                                                   warmed):
+    """Workers render the lists of a full build and keep what they rendered; the dev
+    server warms its own caches while idle, so the first list edit is quick too."""
+    from legwork import render, workers
+
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 1)  # render in workers, however small
+    builder = SiteBuilder(make_project(guide_dir))
+    builder.build(force=True)
+    warmed_pages = list(builder.warm()) if warmed else []
+    made = []
+    original = render.Renderer._make
+    monkeypatch.setattr(render.Renderer, "_make",
+                        lambda self, how: made.append(1) or original(self, how))
+    entry = guide_dir / "exercises" / "heel-drop.md"
+    edit(entry, "summary: ", "summary: Edited. ")
+    result = builder.rebuild({entry})
+    assert result.in_place and "exercises/index.html" in result.written
+    exercises = len(builder.last.loaded.guide.exercises)
+    if warmed:
+        assert "exercises/" in warmed_pages and "exercises/heel-drop/" not in warmed_pages
+        assert len(made) <= 6  # the edited entry's items and card, in each list kind
+    else:
+        assert len(made) > exercises  # every item of every list rendered again
