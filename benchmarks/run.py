@@ -116,13 +116,13 @@ def edit_while_serving(content: Path, out: Path, runs: int, result: SizeResult) 
     def read() -> None:
         for line in process.stdout:
             lines.append(line)
-            if line.startswith("serving "):
+            if line.startswith("caches warmed in "):
                 ready.set()
 
     threading.Thread(target=read, daemon=True).start()
     try:
         if not ready.wait(1800):
-            raise RuntimeError("serve did not start:\n" + "".join(lines))
+            raise RuntimeError("serve did not start or warm up:\n" + "".join(lines))
         entry = content / "exercises" / "exercise-00001.md"
         original = entry.read_text()
         edits = [("body", f"## Why it helps\n\nEdited paragraph {n}.\n\n## Why it helps")
