@@ -226,11 +226,24 @@ class Renderer:
 
     def cards(self, exercises: list[Exercise]) -> Markup:
         """`card` for each of `exercises`, one after another."""
-        def make(exercise: Exercise) -> Fragment:
-            module = self.env.get_template("_card.html").make_module()
-            return self._make(lambda: module.exercise_card(exercise))
+        return self._place_all(self._per_entry(("card",), exercises, self._make_card))
 
-        return self._place_all(self._per_entry(("card",), exercises, make))
+    def _make_card(self, exercise: Exercise) -> Fragment:
+        module = self.env.get_template("_card.html").make_module()
+        return self._make(lambda: module.exercise_card(exercise))
+
+    def card_html(self, slugs: list[str]) -> list[str]:
+        """The cards of the exercises `slugs`, as HTML (to hand to another process)."""
+        by_slug = {exercise.slug: exercise for exercise in self.guide.exercises}
+        return [fragment.html for fragment in self._per_entry(
+            ("card",), [by_slug[slug] for slug in slugs], self._make_card)]
+
+    def keep_cards(self, slugs: list[str], cards: list[str]) -> None:
+        """Keep cards that another process rendered (`card_html`) as if made here."""
+        cache = self._entries.setdefault(("card",), {})
+        by_slug = {exercise.slug: exercise for exercise in self.guide.exercises}
+        for slug, html in zip(slugs, cards, strict=True):
+            cache[slug] = (by_slug[slug], Fragment(html))
 
     def _make(self, render: Callable[[], str]) -> Fragment:
         """A fragment (the fragments inside it are part of it, not of the page)."""

@@ -97,8 +97,18 @@ def _render_share(indices: list[int]) -> list[Stored]:
     return [_job.store(_job.pages[i]) for i in indices]
 
 
+def _render_cards(slugs: list[str]) -> list[str]:
+    assert _job is not None
+    return _job.renderer.card_html(slugs)
+
+
 def render_to_staging(job: Job, processes: int | None = None) -> list[Stored]:
-    """Render every page of `job`; in parallel when it pays and fork is available."""
+    """Render every page of `job`; in parallel when it pays and fork is available.
+
+    Every exercise's card shows on its page and in several decks, which the
+    workers share between them; so the cards are rendered first, each by one
+    worker, and the page workers start with all of them at hand.
+    """
     global _job
     processes = processes or os.cpu_count() or 1
     methods = multiprocessing.get_all_start_methods()
@@ -106,10 +116,16 @@ def render_to_staging(job: Job, processes: int | None = None) -> list[Stored]:
         return [job.store(page) for page in job.pages]
     # Interleaved shares balance heavy pages (decks, indexes) across workers.
     shares = [list(range(i, len(job.pages), processes * 4)) for i in range(processes * 4)]
+    slugs = [exercise.slug for exercise in job.renderer.guide.exercises]
     _job = job
     job.renderer.load_templates()
+    fork = multiprocessing.get_context("fork")
     try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
+        with fork.Pool(processes) as pool:
+            halves = [slugs[i::processes] for i in range(processes)]
+            for half, cards in zip(halves, pool.map(_render_cards, halves), strict=True):
+                job.renderer.keep_cards(half, cards)
+        with fork.Pool(processes) as pool:
             results = pool.map(_render_share, shares, chunksize=1)
     finally:
         _job = None
