@@ -101,6 +101,7 @@ def _position(node: yaml.Node, first_line: int) -> tuple[int, int]:
     return (node.start_mark.line + first_line, node.start_mark.column + 1)
 
 
+STR = "tag:yaml.org,2002:str"
 MAX_NODES = 100_000  # aliases can multiply a small file into a huge value
 
 
@@ -119,7 +120,7 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: Path_, doc: Documen
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise yaml.constructor.ConstructorError(
                     None, None, "merge keys (<<) are not supported", key_node.start_mark)
-            key = loader.construct_object(key_node)
+            key = key_node.value if key_node.tag == STR else loader.construct_object(key_node)
             if not isinstance(key, str):
                 key = str(key)
             if key in result:
@@ -135,4 +136,6 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: Path_, doc: Documen
             return loader.construct_object(node)
         return [_convert(item, loader, path + (i,), doc, first_line)
                 for i, item in enumerate(node.value)]
+    if node.tag == STR:
+        return node.value  # what the safe constructor gives for a string, without its machinery
     return loader.construct_object(node)
