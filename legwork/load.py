@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,15 +69,19 @@ def display_path(path: Path) -> str:
 def read_text(path: Path, root: Path, shown: str, log: ErrorLog) -> str | None:
     """Read a UTF-8 file inside `root`, or record why it cannot be used."""
     try:
-        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-            log.add(shown, 0, 0, "symbolic link points outside the content folder; "
-                    "copy the file into content/ instead")
-            return None
-        if path.stat().st_size > MAX_FILE_BYTES:
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            if not path.resolve().is_relative_to(root.resolve()):
+                log.add(shown, 0, 0, "symbolic link points outside the content folder; "
+                        "copy the file into content/ instead")
+                return None
+            info = os.stat(path)
+        if info.st_size > MAX_FILE_BYTES:
             log.add(shown, 0, 0, f"file is larger than {MAX_FILE_BYTES // 1000} KB; "
                     "split it into several entries")
             return None
-        data = path.read_bytes()
+        with open(path, "rb") as file:
+            data = file.read()
     except OSError as exc:
         log.add(shown, 0, 0, f"cannot read file: {exc.strerror or exc}")
         return None
