@@ -20,6 +20,8 @@ from legwork.render import Renderer
 
 PARALLEL_FROM = 50
 """Below this many pages, starting processes costs more than it saves."""
+CARDS_FIRST_FROM = 200
+"""From this many exercises, cards are rendered before the pages (see render_to_staging)."""
 
 
 def digest(data: bytes) -> str:
@@ -121,10 +123,11 @@ def render_to_staging(job: Job, processes: int | None = None) -> list[Stored]:
     job.renderer.load_templates()
     fork = multiprocessing.get_context("fork")
     try:
-        with fork.Pool(processes) as pool:
-            halves = [slugs[i::processes] for i in range(processes)]
-            for half, cards in zip(halves, pool.map(_render_cards, halves), strict=True):
-                job.renderer.keep_cards(half, cards)
+        if len(slugs) >= CARDS_FIRST_FROM:
+            with fork.Pool(processes) as pool:
+                halves = [slugs[i::processes] for i in range(processes)]
+                for half, cards in zip(halves, pool.map(_render_cards, halves), strict=True):
+                    job.renderer.keep_cards(half, cards)
         with fork.Pool(processes) as pool:
             results = pool.map(_render_share, shares, chunksize=1)
     finally:

@@ -83,3 +83,24 @@ def test_a_link_to_a_missing_id_on_the_same_page_fails_the_build(guide_dir, tmp_
         served(guide_dir, tmp_path)
     assert [e.message for e in caught.value.errors] == [
         "broken link '#nowhere': tips/index.html has no id 'nowhere'"]
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def test_workers_with_cards_made_first_build_the_same_site_as_one_process(guide_dir,
+                                                                          monkeypatch):
+    from legwork import workers
+
+    served(guide_dir, out="one")
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers, "CARDS_FIRST_FROM", 1)
+    builder = served(guide_dir, out="parallel")
+    one, parallel = files(guide_dir.parent / "one"), files(guide_dir.parent / "parallel")
+    assert parallel == one
+    # The main process rendered no page, yet holds every card the workers made first.
+    cards = builder.renderer._entries[("card",)]
+    assert sorted(cards) == sorted(e.slug for e in builder.last.loaded.guide.exercises)
+    assert any(path.startswith("cards/") for path in one)

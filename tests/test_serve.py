@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -214,21 +215,27 @@ def test_linux_watcher_runs_its_task_from_the_event_loop(tmp_path):
 
     folder = tmp_path / "content"
     entry = write(folder / "exercises" / "squat.md", "one")
-    loop = ioloop.IOLoop()
     calls = []
-    watcher = EventWatcher()
 
-    def task(changed):
-        calls.append(changed)
-        loop.stop()
+    def serve_briefly():  # in a thread of its own, as other tests may hold this one's loop
+        loop = ioloop.IOLoop()
+        watcher = EventWatcher()
 
-    def begin():
-        watcher.watch(str(folder), task)
-        watcher.start(watcher.examine)
-        loop.call_later(0.05, lambda: entry.write_text("two"))
-        loop.call_later(10, loop.stop)  # gives up
+        def task(changed):
+            calls.append(changed)
+            loop.stop()
 
-    loop.add_callback(begin)
-    loop.start()
-    loop.close()
+        def begin():
+            watcher.watch(str(folder), task)
+            watcher.start(watcher.examine)
+            loop.call_later(0.05, lambda: entry.write_text("two"))
+            loop.call_later(10, loop.stop)  # gives up
+
+        loop.add_callback(begin)
+        loop.start()
+        loop.close()
+
+    thread = threading.Thread(target=serve_briefly)
+    thread.start()
+    thread.join(30)
     assert calls == [[entry]]
