@@ -74,6 +74,8 @@ class MarkdownBodies:
 
     def __init__(self) -> None:
         self.md = make_parser()
+        self._found: dict[str, list[tuple[str, int, int]]] = {}
+        """Body -> its references, so a rebuild does not scan unchanged bodies again."""
 
     def tokens(self, entry: Entry) -> list[Token]:
         """The parsed body of `entry`."""
@@ -81,8 +83,11 @@ class MarkdownBodies:
 
     def references(self, entry: Entry) -> list[Ref]:
         """Every `[[slug]]` in the body, with its line and column in the file."""
+        found = self._found.get(entry.body)
+        if found is None:
+            found = self._found[entry.body] = find_wikilinks(entry.body)
         return [Ref(slug, entry.path, entry.body_line + line, column + 1)
-                for slug, line, column in find_wikilinks(entry.body)]
+                for slug, line, column in found]
 
     def render(self, entry: Entry, resolve: Resolver) -> Markup:
         """The body as HTML, with `[[slug]]` links made relative by `resolve`."""

@@ -174,9 +174,9 @@ class SiteBuilder:
         return links
 
     def warm(self) -> Iterator[str]:
-        """Render, without writing, the pages that show many entries (lists, decks,
-        the search index, the data files), one per step, so that the first edit
-        after a build finds every card, list item and record ready. The workers
+        """Render and link-check, without writing, the pages that show many entries
+        (lists, decks, the search index, the data files), one per step, so that
+        the first edit after a build finds every card, list item and record ready. The workers
         of a full build keep theirs; the dev server runs these steps while idle.
         Stops when the site is rebuilt meanwhile."""
         last = self.last
@@ -187,7 +187,9 @@ class SiteBuilder:
             if self.last is not last:
                 return
             if url not in entry_urls:
-                self.renderer.render_page(page)
+                rendered = self.renderer.render_page(page)
+                if checked(page.output_path):  # learns which fragments' links work
+                    rendered.scan(page.output_path, last.links)
                 yield url
 
     def rebuild(self, changed: set[Path] | None = None) -> RebuildResult:
