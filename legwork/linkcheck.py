@@ -162,8 +162,3 @@ class LinkIndex:
         if fragment and path in self.ids and fragment not in self.ids[path]:
             return f"broken link '{link}': {path} has no id '{fragment}'"
         return ""
-
-
-def html_pages(outputs: dict[str, bytes]) -> dict[str, str]:
-    """The HTML outputs whose links are checked, decoded."""
-    return {path: data.decode("utf-8") for path, data in outputs.items() if checked(path)}

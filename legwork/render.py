@@ -148,7 +148,7 @@ class Renderer:
                                 absolute_url=self.absolute_url, qr_code=qr_code, card=self.card,
                                 body_map=self.body_map, body_map_sprite=self.body_map_sprite,
                                 site_root=site_root, json_records=self.json_records,
-                                item=self.item, items=self.items, cards=self.cards)
+                                items=self.items, cards=self.cards)
         self.guide: Guide | None = None
         self.forget()
 
@@ -187,14 +187,10 @@ class Renderer:
         return self._place(self._maps[key])
 
     @jinja2.pass_context
-    def item(self, context: Any, name: str, entry: Entry, *args: Any) -> Markup:
-        """An entry as a list item: macro `name` of `_items.html`, rendered once per
-        entry and page depth and reused by every list that shows the entry."""
-        return self.items(context, name, [entry], *args)
-
-    @jinja2.pass_context
     def items(self, context: Any, name: str, entries: list[Entry], *args: Any) -> Markup:
-        """`item` for each of `entries`, one after another."""
+        """Each of `entries` as a list item, one after another: macro `name` of
+        `_items.html`, rendered once per entry and page depth and reused by every
+        list that shows the entry."""
         page: Page = context["page"]
         depth = page.url.count("/")
         kind = ("item", name, args, depth, page.absolute_links)
