@@ -55,9 +55,11 @@ class Fragment:
     def within(self) -> list[tuple[str, int, int]]:
         """Its links to ids of the page holding it ("#..."), each once."""
         if self._within is None:
-            seen: set[str] = set()
-            self._within = [found for found in self.scan()[1] if found[0].startswith("#")
-                            and not (found[0] in seen or seen.add(found[0]))]
+            first: dict[str, tuple[str, int, int]] = {}
+            for found in self.scan()[1]:
+                if found[0].startswith("#"):
+                    first.setdefault(found[0], found)
+            self._within = list(first.values())
         return self._within
 
 
@@ -142,7 +144,7 @@ class Renderer:
         )
         self.env.filters["href"] = href
         self.env.filters["frequency"] = frequency
-        self._output: list[Fragment] | None = None
+        self._output: list[Fragment | Run] | None = None
         """The fragments the page being rendered has output so far."""
         self.env.globals.update(taxonomies=TAXONOMIES, markdown=self.markdown,
                                 absolute_url=self.absolute_url, qr_code=qr_code, card=self.card,
