@@ -162,7 +162,8 @@ class EntryPages:
         links = self.links
         same_muscles = self.similar(ex)
         variants = links.all([*ex.easier, *ex.harder, *ex.related])
-        shown = [ex, *variants, *same_muscles, *links.referrers(ex), *_present(neighbours)]
+        shown = [ex, *variants, *same_muscles, *links.referrers(ex), *_present(neighbours),
+                 *_linked_from_body(links, ex)]
         return Page(ex.url, "exercise.html", ex.title, {
             "exercise": ex,
             "easier": links.all(ex.easier),
@@ -180,7 +181,7 @@ class EntryPages:
         links = self.links
         exercises = links.all(tip.exercises)
         shown = [tip, *exercises, *links.all(tip.related), *links.referrers(tip),
-                 *_present(neighbours)]
+                 *_present(neighbours), *_linked_from_body(links, tip)]
         return Page(tip.url, "tip.html", tip.title, {
             "tip": tip, "exercises": exercises, "related": links.all(tip.related),
             "referrers": links.referrers(tip), **neighbours,
@@ -191,7 +192,7 @@ class EntryPages:
         links = self.links
         used = links.all([item.exercise for s in plan.sessions for item in s.items])
         shown = [plan, *used, *links.all(plan.related), *links.referrers(plan),
-                 *_present(neighbours)]
+                 *_present(neighbours), *_linked_from_body(links, plan)]
         return Page(plan.url, "plan.html", plan.title, {
             "plan": plan, "exercises": {e.slug: e for e in used},
             "related": links.all(plan.related), "referrers": links.referrers(plan),
@@ -225,6 +226,12 @@ def data_pages(guide: Guide) -> list[Page]:
         pages.append(Page(f"data/{name}.schema.json", "data.json", f"{name} schema",
                           {"records": None, "entries": [], "schema": structured.SCHEMAS[name]}))
     return pages
+
+
+def _linked_from_body(links: Links, entry: Entry) -> list[Entry]:
+    """The entries its body links to with `[[slug]]`: each link shows the target's title."""
+    return [links.entries[ref.slug] for ref in links.body_refs.get(entry.slug, [])
+            if ref.slug in links.entries]
 
 
 def _present(neighbours: dict[str, Entry | None]) -> list[Entry]:
