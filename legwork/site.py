@@ -295,8 +295,9 @@ class SiteBuilder:
         dirty = []
         for url, page in pages.items():
             previous = last.pages.get(url)
-            if (previous is None or page.sources & visible or previous.sources & visible
-                    or page.full_sources & changed or self._uses(page.template, templates)
+            if (previous is None or page.sources != previous.sources  # e.g. a deck page
+                    or page.sources & visible or page.full_sources & changed
+                    or self._uses(page.template, templates)
                     or (page.same_context and page.context != previous.context)):
                 dirty.append(url)
         return dirty

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.corpus import generate
 from legwork.build import Project
 from legwork.errors import BuildFailed
 from legwork.site import SiteBuilder
@@ -100,6 +101,15 @@ def test_an_edit_in_place_gives_the_same_site_as_a_full_build(guide_dir, tmp_pat
     assert edit_while_serving(guide_dir, tmp_path / "fresh", slug, old, new)
 
 
+def test_a_title_edit_rerenders_the_pages_whose_body_links_to_the_entry(guide_dir, tmp_path):
+    # A `[[bridge]]` link shows the title of the bridge; nothing else on the tip does.
+    write(guide_dir / "tips" / "glute-work.md", "---\ntitle: Glute work\n"
+          "summary: Why hips matter.\ngoals: [distance]\ntopic: form\n---\n"
+          "Try the [[bridge]] twice a week.\n")
+    assert edit_while_serving(guide_dir, tmp_path / "fresh", "bridge", "title: Bridge",
+                              "title: Bridges")
+
+
 SHAPE_EDITS = [
     ("title moving it", "heel-drop", "title: Heel drop", "title: Achilles heel drop"),
     ("muscles", "heel-drop", "primary: [calves]", "primary: [calves, hamstrings]"),
@@ -112,6 +122,23 @@ SHAPE_EDITS = [
 def test_an_edit_that_reshapes_the_site_takes_the_full_rebuild(guide_dir, tmp_path, what, slug,
                                                               old, new):
     assert not edit_while_serving(guide_dir, tmp_path / "fresh", slug, old, new)
+
+
+@pytest.mark.parametrize("title", ["Aa first", "Zz last"])
+def test_moving_an_exercise_across_deck_pages_rerenders_every_page_it_shifts(tmp_path, title):
+    # 400 entries make 320 exercises: four pages of "All exercise cards". Moving
+    # the first exercise to the end of the order shifts a card from each later
+    # page onto the one before; moving one from the last page to the front, the
+    # other way. The middle pages never show the moved exercise.
+    content = generate(400, tmp_path / "content")
+    builder = SiteBuilder(make_project(content))
+    builder.build()
+    slug = "exercise-00000" if title.startswith("Zz") else "exercise-00099"  # 4th page
+    entry = content / "exercises" / f"{slug}.md"
+    edit(entry, "title: Exercise ", f"title: {title} ")
+    assert not builder.rebuild({entry}).in_place
+    assert SiteBuilder(make_project(content, tmp_path / "fresh")).build().pages > 0
+    assert files(builder.project.out) == files(tmp_path / "fresh")
 
 
 def test_a_broken_edit_in_place_is_reported_until_fixed(guide_dir, built):
