@@ -150,14 +150,16 @@ def _files(folder: Path, suffixes: tuple[str, ...], root: Path, log: ErrorLog) -
     if not folder.is_dir():
         return []
     found = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith("."):
+    with os.scandir(folder) as listing:  # knows each file's type without a stat
+        items = sorted(listing, key=lambda item: item.name)
+    for item in items:
+        if item.name.startswith("."):
             continue
-        if path.name.endswith(suffixes) and (path.is_file() or path.is_symlink()):
-            found.append(path)
+        if item.name.endswith(suffixes) and (item.is_file() or item.is_symlink()):
+            found.append(folder / item.name)
         else:
-            log.add(display_path(path), 0, 0,
-                    f"unexpected {'folder' if path.is_dir() else 'file'} in {folder.name}/: "
+            log.add(display_path(folder / item.name), 0, 0,
+                    f"unexpected {'folder' if item.is_dir() else 'file'} in {folder.name}/: "
                     f"only {' or '.join(suffixes)} files belong here")
     return found
 

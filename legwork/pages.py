@@ -98,7 +98,10 @@ class SimilarExercises:
     """
 
     def __init__(self, guide: Guide) -> None:
-        self.levels = list(guide.vocabularies["levels"].terms.values())
+        levels = list(guide.vocabularies["levels"].terms.values())
+        self.nearest_levels = {level.slug: sorted(levels, key=lambda other: abs(
+            levels.index(other) - levels.index(level))) for level in levels}
+        """Level -> every level, nearest first."""
         self.by_muscle_level: dict[tuple[str, str], list[Exercise]] = {}
         for exercise in guide.exercises:
             for muscle in exercise.primary:
@@ -109,9 +112,7 @@ class SimilarExercises:
 
     def __call__(self, exercise: Exercise) -> list[Exercise]:
         chosen: dict[str, Exercise] = {}
-        order = sorted(self.levels, key=lambda lv: abs(self.levels.index(lv)
-                                                       - self.levels.index(exercise.level)))
-        for level in order:
+        for level in self.nearest_levels[exercise.level.slug]:
             for muscle in exercise.primary:
                 group = self.by_muscle_level.get((muscle.slug, level.slug), [])
                 at = self.position.get(((muscle.slug, level.slug), exercise.slug), -1)

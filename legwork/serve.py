@@ -6,6 +6,7 @@ the last good site stays served, with the errors shown on top of each page.
 
 from __future__ import annotations
 
+import gc
 import mimetypes
 import sys
 import time
@@ -100,8 +101,35 @@ def report(app: SiteApp, action: Callable[[], object]) -> None:
     print(result.summary(), flush=True)
 
 
-def warm_up(builder: SiteBuilder) -> None:
-    """Fill the builder's caches one page at a time between requests and edits."""
+class Settler:
+    """Keeps the garbage collector off the objects a build leaves in memory.
+
+    A large guide is millions of objects; a full collection walks them all and
+    stalls the rebuild it falls in by half a second or more. After each build,
+    while the server is idle, the garbage is collected and what is alive is
+    frozen (`gc.freeze`): later collections skip it. Frozen objects are still
+    freed when nothing refers to them; only reference cycles among them would
+    wait, so when the frozen set has doubled since the last full look, the
+    next settling looks at everything again.
+    """
+
+    def __init__(self) -> None:
+        self.frozen_after_full: int | None = None
+
+    def __call__(self) -> None:
+        full = self.frozen_after_full is None or \
+            gc.get_freeze_count() > 2 * self.frozen_after_full
+        if full:
+            gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        if full:
+            self.frozen_after_full = gc.get_freeze_count()
+
+
+def warm_up(builder: SiteBuilder, settle: Callable[[], None]) -> None:
+    """Fill the builder's caches one page at a time between requests and edits,
+    then `settle` memory."""
     steps = builder.warm()
     started = time.perf_counter()
 
@@ -110,6 +138,7 @@ def warm_up(builder: SiteBuilder) -> None:
             if next(steps, None) is not None:
                 ioloop.IOLoop.current().add_callback(step)
             elif builder.last is not None:
+                settle()
                 print(f"caches warmed in {time.perf_counter() - started:.2f} s: "
                       "edits of listed entries are quick from now on", flush=True)
         except (BuildFailed, jinja2.TemplateError):  # the next build reports it
@@ -122,16 +151,18 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000,
           open_browser: bool = False) -> None:
     """Build, serve and watch until interrupted."""
     builder = SiteBuilder(project, Cache())
+    settle = Settler()
     app = SiteApp(project.out)
     report(app, lambda: builder.build(force=True))
     project.out.mkdir(parents=True, exist_ok=True)
     server = Server(app, watcher=make_watcher())
     def rebuild(changed: list[Path]) -> None:
         report(app, lambda: builder.rebuild(set(changed)))
+        ioloop.IOLoop.current().add_callback(settle)  # once the edit is out
 
     for folder in (project.content, project.templates, project.static):
         server.watch(str(folder), rebuild)
-    warm_up(builder)
+    warm_up(builder, settle)
     print(f"serving {project.out} on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
     server.serve(host=host, port=port, debug=False, restart_delay=0,
                  open_url_delay=0.5 if open_browser else None)

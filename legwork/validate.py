@@ -50,6 +50,10 @@ def validate(raw: RawContent, log: ErrorLog, cache: dict | None = None) -> Guide
             log.add(f"{raw.vocabulary_folder}/{name}.yaml", 0, 0,
                     f"missing vocabulary file {name}.yaml")
     config = read_site(raw.site, raw.site_path, log)
+    if cache:
+        _, previous, _ = next(iter(cache.values()))
+        if previous == vocabularies:  # the same words: keep the objects entries hold
+            vocabularies = previous
     entries = [read_entry(e, vocabularies, log, cache) for e in raw.entries]
     check_unique_slugs(raw.entries, log)
     key = _sort_key
@@ -270,7 +274,7 @@ def read_entry(raw: RawEntry, vocabularies: dict[str, Vocabulary], log: ErrorLog
     """Read one entry, or reuse the cached result for the same file and vocabularies."""
     if cache is not None:
         hit = cache.get(raw.path)
-        if hit and hit[0] is raw and hit[1] == vocabularies:
+        if hit and hit[0] is raw and (hit[1] is vocabularies or hit[1] == vocabularies):
             return hit[2]
     errors = len(log.errors)
     entry = BUILDERS[raw.kind](raw, vocabularies, log)
