@@ -59,6 +59,8 @@ def _render_wikilink(self, tokens: list[Token], idx: int, options, env: dict) ->
 def make_parser() -> MarkdownIt:
     """The one Markdown parser: CommonMark plus tables, no raw HTML."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    # With raw HTML off these rules never match; left in, they are tried on every line.
+    md.disable(["html_block", "html_inline"])
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.add_render_rule("wikilink", _render_wikilink)
     md.validateLink = safe_link
