@@ -6,7 +6,7 @@ object knows its own `url` (a directory URL relative to the site root).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 VOCABULARY_URLS = {
     "muscles": "muscles",
@@ -26,6 +26,13 @@ class Span:
 
     def __str__(self) -> str:
         return str(self.low) if self.low == self.high else f"{self.low}\u2013{self.high}"
+
+
+def same_vocabularies(a: dict[str, Vocabulary], b: dict[str, Vocabulary]) -> bool:
+    """Whether two sets of vocabularies say the same, down to each term's name and
+    description (terms themselves compare by vocabulary and slug only)."""
+    return a is b or {k: astuple(v) for k, v in a.items()} == \
+        {k: astuple(v) for k, v in b.items()}
 
 
 @dataclass(frozen=True, eq=False)

@@ -26,7 +26,7 @@ from legwork import structured
 from legwork.linkcheck import LinkIndex, PageScan, scan
 from legwork.links import Links
 from legwork.markdown import MarkdownBodies
-from legwork.model import Entry, Exercise, Guide, frequency
+from legwork.model import Entry, Exercise, Guide, frequency, same_vocabularies
 from legwork.pages import TAXONOMIES, Page
 from legwork.urls import absolute_path, absolute_url, public_url, relative_url, root_prefix
 
@@ -160,7 +160,7 @@ class Renderer:
         self.bodies = bodies
         data = self.template_data()
         if (getattr(self, "guide", None) is None or guide.config != self.guide.config
-                or guide.vocabularies != self.guide.vocabularies
+                or not same_vocabularies(guide.vocabularies, self.guide.vocabularies)
                 or data != {k: self.env.globals.get(k) for k in data}):
             self.forget()  # everything a card, map or record shows may differ
         self.guide = guide

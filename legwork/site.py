@@ -23,7 +23,7 @@ from legwork.edits import edit_in_place, only_body
 from legwork.errors import ErrorLog
 from legwork.linkcheck import LinkIndex, checked, position
 from legwork.markdown import MarkdownBodies
-from legwork.model import Entry
+from legwork.model import Entry, same_vocabularies
 from legwork.pages import EntryPages, Page, plan_pages
 from legwork.render import Renderer
 from legwork.workers import Job, Stored, digest, render_to_staging
@@ -278,7 +278,8 @@ class SiteBuilder:
     def _dirty_pages(self, last: Snapshot, loaded: Loaded, pages: dict[str, Page]) -> list[str]:
         """URLs of the pages whose output may differ from the last build."""
         old, new = last.loaded.guide, loaded.guide
-        if (old.config, old.vocabularies) != (new.config, new.vocabularies):
+        if old.config != new.config or not same_vocabularies(old.vocabularies,
+                                                             new.vocabularies):
             return list(pages)
         before, after = old.by_slug(), new.by_slug()
         changed = {slug for slug in before.keys() | after.keys()

@@ -21,6 +21,7 @@ from legwork.model import (
     Term,
     Tip,
     Vocabulary,
+    same_vocabularies,
 )
 from legwork.yamlsource import Document
 
@@ -52,7 +53,7 @@ def validate(raw: RawContent, log: ErrorLog, cache: dict | None = None) -> Guide
     config = read_site(raw.site, raw.site_path, log)
     if cache:
         _, previous, _ = next(iter(cache.values()))
-        if previous == vocabularies:  # the same words: keep the objects entries hold
+        if same_vocabularies(previous, vocabularies):  # keep the objects entries hold
             vocabularies = previous
     entries = [read_entry(e, vocabularies, log, cache) for e in raw.entries]
     check_unique_slugs(raw.entries, log)
@@ -274,7 +275,7 @@ def read_entry(raw: RawEntry, vocabularies: dict[str, Vocabulary], log: ErrorLog
     """Read one entry, or reuse the cached result for the same file and vocabularies."""
     if cache is not None:
         hit = cache.get(raw.path)
-        if hit and hit[0] is raw and (hit[1] is vocabularies or hit[1] == vocabularies):
+        if hit and hit[0] is raw and hit[1] is vocabularies:  # see validate()
             return hit[2]
     errors = len(log.errors)
     entry = BUILDERS[raw.kind](raw, vocabularies, log)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import generate
-from legwork.build import Project
+from legwork.build import Cache, Project
 from legwork.errors import BuildFailed
 from legwork.site import SiteBuilder
 from tests.conftest import REPO, edit, make_project, write
@@ -108,6 +108,22 @@ def test_a_title_edit_rerenders_the_pages_whose_body_links_to_the_entry(guide_di
           "Try the [[bridge]] twice a week.\n")
     assert edit_while_serving(guide_dir, tmp_path / "fresh", "bridge", "title: Bridge",
                               "title: Bridges")
+
+
+@pytest.mark.parametrize("what, old, new", [
+    ("name", "{name: Distance,", "{name: Long distance,"),
+    ("description", "description: Go farther.", "description: Go much farther."),
+])
+def test_renaming_or_describing_a_term_while_serving_gives_a_fresh_build(guide_dir, tmp_path,
+                                                                         what, old, new):
+    # Terms compare by slug; what they are called must still reach every page.
+    builder = SiteBuilder(make_project(guide_dir), Cache())
+    builder.build(force=True)
+    vocabulary = guide_dir / "vocabularies" / "goals.yaml"
+    edit(vocabulary, old, new)
+    builder.rebuild({vocabulary})
+    assert SiteBuilder(make_project(guide_dir, tmp_path / "fresh")).build().pages > 0
+    assert files(builder.project.out) == files(tmp_path / "fresh")
 
 
 SHAPE_EDITS = [
