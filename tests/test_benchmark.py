@@ -28,16 +28,30 @@ def test_benchmark_runs_every_measurement_against_hugo(tmp_path):
                           "--work", str(tmp_path)])
     (result,) = results
     assert result.entries == 50
-    assert len(result.cold) == len(result.no_change) == len(result.hugo) == 1
+    assert len(result.cold) == len(result.no_change) == 1
+    assert len(result.hugo) == len(result.hugo_minimal) == 1
     assert len(result.edit_rebuild) == len(result.edit_end_to_end) == 1
     assert len(result.summary_rebuild) == len(result.title_rebuild) == 1
     assert result.edit_end_to_end[0] >= result.edit_rebuild[0] > 0
-    assert all(run.peak_mb > 10 for run in result.cold + result.hugo)
+    assert all(run.peak_mb > 10 for run in result.cold + result.hugo + result.hugo_minimal)
     exercises, tips, plans = counts(50)
-    hugo_entry_pages = sum(1 for _ in (tmp_path / "n50" / "hugo-public" / "exercises").glob(
-        "*/index.html"))
-    assert hugo_entry_pages == exercises
-    assert result.legwork_pages > exercises + tips + plans
+    for twin in ("hugo-public", "hugo-minimal-public"):
+        pages = sorted((tmp_path / "n50" / twin / "exercises").glob("*/index.html"))
+        assert len(pages) == exercises, twin
+    assert result.pages["legwork"] > exercises + tips + plans
+    # The twin compared against makes the same pages: body map and card on each
+    # exercise page, decks for all exercises and each term, about as many bytes.
+    page = (tmp_path / "n50" / "hugo-public" / "exercises" / "exercise-00001" / "index.html")
+    html = page.read_text()
+    assert 'class="bodymap bodymap-exercise"' in html and 'class="print-card"' in html
+    legwork_decks = {p.parent.relative_to(tmp_path / "n50" / "site")
+                     for p in (tmp_path / "n50" / "site" / "cards").glob("*/*/index.html")}
+    hugo_decks = {p.parent.relative_to(tmp_path / "n50" / "hugo-public")
+                  for p in (tmp_path / "n50" / "hugo-public" / "cards").glob("*/*/index.html")
+                  if p.parent.parent.name != "page"}
+    assert legwork_decks == hugo_decks
+    assert 0.8 < result.output_mb["hugo"] / result.output_mb["legwork"] < 1.25
+    assert result.output_mb["hugo_minimal"] < result.output_mb["legwork"] / 3
     assert len(real) == 1
     edited = tmp_path / "n50" / "serve-site" / "exercises" / "exercise-00001" / "index.html"
     assert b"Aa edited 0" in edited.read_bytes()  # the title edit, the last one made
