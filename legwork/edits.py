@@ -39,6 +39,8 @@ class Edit:
     visible: set[str] = field(default_factory=set)
     """Slugs of the entries that changed in more than their Markdown body, which
     lists, cards and data show."""
+    relinked: set[str] = field(default_factory=set)
+    """Slugs of the entries whose links read differently (see `links_change`)."""
     replanned: set[str] = field(default_factory=set)
     """Slugs whose own page was planned again (its links or backlinks changed)."""
 
@@ -124,8 +126,19 @@ def apply(state: Loaded, edited: list[tuple[Entry, Entry]],
         edit.changed.add(old.slug)
         if not only_body(before, old):
             edit.visible.add(old.slug)
+        if links_change(before, old):
+            edit.relinked.add(old.slug)
         edit.replanned |= {old.slug} | relink(state.links, before, old, body_refs[old.slug])
     return edit
+
+
+def links_change(before: Entry | None, after: Entry | None) -> bool:
+    """True when links to an entry may read or sort differently: its title
+    changed, or a field that decides where it is listed, or it came or went."""
+    if before is None or after is None:
+        return True
+    return before.title != after.title or any(
+        getattr(before, name, None) != getattr(after, name, None) for name in SHAPE)
 
 
 def only_body(before: Entry | None, after: Entry | None) -> bool:

@@ -36,6 +36,10 @@ class Page:
     full_sources: frozenset[str] = frozenset()
     """Entries whose Markdown body the page shows too; an edit to the body of any
     other entry in `sources` leaves the page as it is."""
+    linked: frozenset[str] = frozenset()
+    """Entries in `sources` that the page shows only as a link with their title:
+    an edit of one that keeps its title and place in the lists leaves the page
+    as it is."""
     absolute_links: bool = False
     """Links are absolute paths from `base_url` (404.html is served at any depth)."""
     breadcrumbs: tuple[tuple[str, str], ...] = ()
@@ -48,6 +52,14 @@ class Page:
     deferred: Callable[[], dict[str, Any]] | None = None
     """More template variables, costly to make: computed only when the page is rendered
     (in a worker, or not at all when a rebuild leaves the page alone)."""
+
+    def shows_change(self, changed: set[str], visible: set[str], relinked: set[str]) -> bool:
+        """True when an edit changes what the page shows. `changed` are the
+        entries edited at all, `visible` those edited in more than their Markdown
+        body, `relinked` those whose links read or sort differently."""
+        return (not self.full_sources.isdisjoint(changed)
+                or not self.linked.isdisjoint(relinked)
+                or any(slug not in self.linked for slug in self.sources.intersection(visible)))
 
     def variables(self) -> dict[str, Any]:
         """Every template variable of the page besides `page`."""
@@ -163,8 +175,8 @@ class EntryPages:
         links = self.links
         same_muscles = self.similar(ex)
         variants = links.all([*ex.easier, *ex.harder, *ex.related])
-        shown = [ex, *variants, *same_muscles, *links.referrers(ex), *_present(neighbours),
-                 *_linked_from_body(links, ex)]
+        linked = _slugs([*variants, *same_muscles, *links.referrers(ex), *_present(neighbours),
+                         *_linked_from_body(links, ex)]) - {ex.slug}
         return Page(ex.url, "exercise.html", ex.title, {
             "exercise": ex,
             "easier": links.all(ex.easier),
@@ -175,31 +187,35 @@ class EntryPages:
             "plans": [e for e in links.referrers(ex) if isinstance(e, Plan)],
             "referrers": [e for e in links.referrers(ex) if isinstance(e, Exercise)],
             **neighbours,
-        }, _slugs(shown), frozenset([ex.slug]), breadcrumbs=(("Exercises", "exercises/"),),
-            entry=ex, deferred=_json_ld(structured.exercise_ld, ex, self.guide))
+        }, linked | {ex.slug}, frozenset([ex.slug]), linked,
+            breadcrumbs=(("Exercises", "exercises/"),), entry=ex,
+            deferred=_json_ld(structured.exercise_ld, ex, self.guide))
 
     def _tip(self, tip: Tip, neighbours: dict[str, Entry | None]) -> Page:
         links = self.links
         exercises = links.all(tip.exercises)
-        shown = [tip, *exercises, *links.all(tip.related), *links.referrers(tip),
-                 *_present(neighbours), *_linked_from_body(links, tip)]
+        linked = _slugs([*exercises, *links.all(tip.related), *links.referrers(tip),
+                         *_present(neighbours), *_linked_from_body(links, tip)]) - {tip.slug}
         return Page(tip.url, "tip.html", tip.title, {
             "tip": tip, "exercises": exercises, "related": links.all(tip.related),
             "referrers": links.referrers(tip), **neighbours,
-        }, _slugs(shown), frozenset([tip.slug]), breadcrumbs=(("Tips", "tips/"),), entry=tip,
+        }, linked | {tip.slug}, frozenset([tip.slug]), linked,
+            breadcrumbs=(("Tips", "tips/"),), entry=tip,
             deferred=_json_ld(structured.tip_ld, tip, self.guide))
 
     def _plan(self, plan: Plan, neighbours: dict[str, Entry | None]) -> Page:
         links = self.links
         used = links.all([item.exercise for s in plan.sessions for item in s.items])
-        shown = [plan, *used, *links.all(plan.related), *links.referrers(plan),
-                 *_present(neighbours), *_linked_from_body(links, plan)]
+        shown = _slugs([plan, *used])  # the sessions show each exercise's dose
+        linked = _slugs([*links.all(plan.related), *links.referrers(plan),
+                         *_present(neighbours), *_linked_from_body(links, plan)]) - shown
         return Page(plan.url, "plan.html", plan.title, {
             "plan": plan, "exercises": {e.slug: e for e in used},
             "related": links.all(plan.related), "referrers": links.referrers(plan),
             **neighbours,
-        }, _slugs(shown), frozenset([plan.slug]), breadcrumbs=(("Plans", "plans/"),),
-            entry=plan, deferred=_json_ld(structured.plan_ld, plan, self.guide))
+        }, shown | linked, frozenset([plan.slug]), linked,
+            breadcrumbs=(("Plans", "plans/"),), entry=plan,
+            deferred=_json_ld(structured.plan_ld, plan, self.guide))
 
 
 def _json_ld(describe: Callable, entry: Entry, guide: Guide) -> Callable[[], dict[str, Any]]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from legwork.build import BuildResult, Cache, Loaded, Project, load_guide, render_pages
-from legwork.edits import edit_in_place, only_body
+from legwork.edits import edit_in_place, links_change, only_body
 from legwork.errors import ErrorLog
 from legwork.linkcheck import LinkIndex, checked, position
 from legwork.markdown import MarkdownBodies
@@ -217,8 +217,7 @@ class SiteBuilder:
             page = last.entry_pages.page(last.loaded.links.entries[slug])
             last.pages[page.url] = page
         dirty = {url for url, page in last.pages.items()
-                 if not page.sources.isdisjoint(edit.visible)
-                 or not page.full_sources.isdisjoint(edit.changed)}
+                 if page.shows_change(edit.changed, edit.visible, edit.relinked)}
         dirty |= {last.loaded.links.entries[slug].url for slug in edit.replanned}
         self.behind |= dirty
         result = self._finish(last.loaded, last.pages, last.entry_pages, sorted(self.behind),
@@ -289,6 +288,7 @@ class SiteBuilder:
         visible |= {slug for slug in after
                     if _slugs(last.loaded.links.backlinks.get(slug))
                     != _slugs(loaded.links.backlinks.get(slug))}
+        relinked = {slug for slug in changed if links_change(before.get(slug), after.get(slug))}
         templates = self._changed_templates(last)
         if templates:
             self.renderer.forget()
@@ -297,7 +297,8 @@ class SiteBuilder:
         for url, page in pages.items():
             previous = last.pages.get(url)
             if (previous is None or page.sources != previous.sources  # e.g. a deck page
-                    or page.sources & visible or page.full_sources & changed
+                    or page.linked != previous.linked
+                    or page.shows_change(changed, visible, relinked)
                     or self._uses(page.template, templates)
                     or (page.same_context and page.context != previous.context)):
                 dirty.append(url)

@@ -54,6 +54,27 @@ def test_title_edit_rerenders_every_page_that_lists_it(guide_dir, in_place):
 
 
 @EDITS
+def test_summary_edit_leaves_the_pages_that_only_link_to_the_entry(guide_dir, in_place,
+                                                                     monkeypatch):
+    builder = SiteBuilder(make_project(guide_dir))
+    builder.build()
+    rendered = []
+    render_page = builder.renderer.render_page
+    monkeypatch.setattr(builder.renderer, "render_page",
+                        lambda page: rendered.append(page.url) or render_page(page))
+    entry = guide_dir / "exercises" / "heel-drop.md"
+    edit(entry, "summary: ", "summary: Eccentric work. ")
+    rebuild(builder, in_place, entry)
+    # Its own page and the lists show the summary ...
+    assert {"exercises/heel-drop/", "exercises/", "muscles/calves/"} <= set(rendered)
+    # ... the page that links to it (as a variant, and as its neighbour in the
+    # order) shows its title alone.
+    linking = builder.project.out / "exercises" / "calf-raise" / "index.html"
+    assert linking.read_text().count('href="../heel-drop/index.html"') >= 2
+    assert "exercises/calf-raise/" not in rendered
+
+
+@EDITS
 def test_new_wikilink_updates_the_backlinks_of_its_target(guide_dir, in_place):
     builder = SiteBuilder(make_project(guide_dir))
     builder.build()
