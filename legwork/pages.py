@@ -32,12 +32,13 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
     """Template variables besides `page`, `site` and `guide`."""
     sources: frozenset[str] = frozenset()
-    """Slugs of the entries this page shows; an edit to one re-renders it."""
+    """Slugs of the entries this page shows (more than a link to them); an edit
+    to one re-renders it."""
     full_sources: frozenset[str] = frozenset()
     """Entries whose Markdown body the page shows too; an edit to the body of any
     other entry in `sources` leaves the page as it is."""
     linked: frozenset[str] = frozenset()
-    """Entries in `sources` that the page shows only as a link with their title:
+    """Entries the page shows only as a link with their title (not in `sources`):
     an edit of one that keeps its title and place in the lists leaves the page
     as it is."""
     absolute_links: bool = False
@@ -59,7 +60,7 @@ class Page:
         body, `relinked` those whose links read or sort differently."""
         return (not self.full_sources.isdisjoint(changed)
                 or not self.linked.isdisjoint(relinked)
-                or any(slug not in self.linked for slug in self.sources.intersection(visible)))
+                or not self.sources.isdisjoint(visible))
 
     def variables(self) -> dict[str, Any]:
         """Every template variable of the page besides `page`."""
@@ -175,8 +176,9 @@ class EntryPages:
         links = self.links
         same_muscles = self.similar(ex)
         variants = links.all([*ex.easier, *ex.harder, *ex.related])
+        own = frozenset([ex.slug])
         linked = _slugs([*variants, *same_muscles, *links.referrers(ex), *_present(neighbours),
-                         *_linked_from_body(links, ex)]) - {ex.slug}
+                         *_linked_from_body(links, ex)]) - own
         return Page(ex.url, "exercise.html", ex.title, {
             "exercise": ex,
             "easier": links.all(ex.easier),
@@ -187,19 +189,20 @@ class EntryPages:
             "plans": [e for e in links.referrers(ex) if isinstance(e, Plan)],
             "referrers": [e for e in links.referrers(ex) if isinstance(e, Exercise)],
             **neighbours,
-        }, linked | {ex.slug}, frozenset([ex.slug]), linked,
+        }, own, own, linked,
             breadcrumbs=(("Exercises", "exercises/"),), entry=ex,
             deferred=_json_ld(structured.exercise_ld, ex, self.guide))
 
     def _tip(self, tip: Tip, neighbours: dict[str, Entry | None]) -> Page:
         links = self.links
         exercises = links.all(tip.exercises)
+        own = frozenset([tip.slug])
         linked = _slugs([*exercises, *links.all(tip.related), *links.referrers(tip),
-                         *_present(neighbours), *_linked_from_body(links, tip)]) - {tip.slug}
+                         *_present(neighbours), *_linked_from_body(links, tip)]) - own
         return Page(tip.url, "tip.html", tip.title, {
             "tip": tip, "exercises": exercises, "related": links.all(tip.related),
             "referrers": links.referrers(tip), **neighbours,
-        }, linked | {tip.slug}, frozenset([tip.slug]), linked,
+        }, own, own, linked,
             breadcrumbs=(("Tips", "tips/"),), entry=tip,
             deferred=_json_ld(structured.tip_ld, tip, self.guide))
 
@@ -213,7 +216,7 @@ class EntryPages:
             "plan": plan, "exercises": {e.slug: e for e in used},
             "related": links.all(plan.related), "referrers": links.referrers(plan),
             **neighbours,
-        }, shown | linked, frozenset([plan.slug]), linked,
+        }, shown, frozenset([plan.slug]), linked,
             breadcrumbs=(("Plans", "plans/"),), entry=plan,
             deferred=_json_ld(structured.plan_ld, plan, self.guide))
 
