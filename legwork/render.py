@@ -70,11 +70,21 @@ class Run:
 
     def __init__(self, fragments: list[Fragment]) -> None:
         self.fragments = fragments
-        self.html = "".join(fragment.html for fragment in fragments)
+        self.html = "".join([fragment.html for fragment in fragments])
 
 
 SMALL = 512
 """Fragments shorter than this are read with the page: finding them costs more."""
+
+
+def find(html: str, text: str, start: int) -> int:
+    """`html.find(text, start)`, for a long `text` usually found soon: `str.find`
+    first studies all of `text` (megabytes, for a list), comparing it costs less."""
+    head = text[:SMALL]
+    at = html.find(head, start)
+    while at >= 0 and not html.startswith(text, at):
+        at = html.find(head, at + 1)
+    return at
 
 
 class Rendered:
@@ -100,7 +110,7 @@ class Rendered:
         for piece in self.fragments:
             if len(piece.html) < SMALL:
                 continue
-            at = html.find(piece.html, start)
+            at = find(html, piece.html, start)
             if at < 0 or html.rfind("<", 0, at) > html.rfind(">", 0, at):
                 return scan(html)
             scan(html, start, at, ids, links)

@@ -11,6 +11,7 @@ import pytest
 from legwork.build import Project
 from legwork.errors import BuildFailed
 from legwork.linkcheck import scan
+from legwork.render import find
 from legwork.site import SiteBuilder
 from tests.conftest import REPO, edit
 
@@ -104,3 +105,16 @@ def test_workers_with_cards_made_first_build_the_same_site_as_one_process(guide_
     cards = builder.renderer._entries[("card",)]
     assert sorted(cards) == sorted(e.slug for e in builder.last.loaded.guide.exercises)
     assert any(path.startswith("cards/") for path in one)
+
+
+ITEM = "<li>" + "step " * 200 + "</li>"
+
+
+@pytest.mark.parametrize("html, text, start", [
+    (f"<ul>{ITEM}</ul><ul>{ITEM}{ITEM}</ul>", ITEM * 2, 0),  # its beginning comes first
+    (f"<ul>{ITEM}{ITEM}</ul>", ITEM * 2, 5),  # not after start
+    (f"<ul>{ITEM}</ul>", ITEM * 2, 0),  # not there
+    ("<b>" + "x" * 600 + "</b><b>" + "x" * 601 + "</b>", "x" * 601, 0),
+])
+def test_finding_a_long_fragment_agrees_with_str_find(html, text, start):
+    assert find(html, text, start) == html.find(text, start)
