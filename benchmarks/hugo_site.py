@@ -20,7 +20,6 @@ search index or data files; a site about a fifth of the size.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from collections import defaultdict
@@ -93,7 +92,8 @@ def terms(front: dict) -> list[tuple[str, str]]:
 
 
 def references(folder: str, front: dict, body: str) -> list[str]:
-    """The entries one entry refers to, in the order Legwork lists referrers."""
+    """The entries one entry refers to: the exercises a tip or plan names, and
+    the `[[links]]` of its body."""
     named = []
     if folder == "tips":
         named = front.get("exercises", [])
@@ -161,6 +161,5 @@ def write_hugo_site(content: Path, target: Path, templates: str = "matched") -> 
         write_sections(target / "content", vocabularies, used)
         shutil.copytree(REPO / "static", target / "static" / "static")
         shutil.copytree(content / "vocabularies", target / "data" / "vocabularies")
-        (target / "data" / "bodymap.json").write_text(
-            json.dumps(json.loads((REPO / "templates" / "bodymap.json").read_text())))
+        shutil.copy(REPO / "templates" / "bodymap.json", target / "data" / "bodymap.json")
     return target
