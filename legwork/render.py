@@ -12,7 +12,9 @@ reads each fragment once, not once per page showing it.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,13 +36,10 @@ from legwork.urls import absolute_path, absolute_url, public_url, relative_url, 
 class Fragment:
     """HTML rendered once and output by many pages; its ids and links found once."""
 
-    __slots__ = ("html", "whole", "_scan", "_within", "fine")
+    __slots__ = ("html", "_scan", "_within", "fine")
 
     def __init__(self, html: str) -> None:
         self.html = html
-        self.whole = html.lstrip()[:1] in ("<", "") and html.rfind("<") <= html.rfind(">")
-        """Whether it starts and ends outside a tag, so a scan of it alone finds
-        what a scan of a page holding it would."""
         self._scan: PageScan | None = None
         self._within: list[tuple[str, int, int]] | None = None
         self.fine: tuple[object, int] | None = None
@@ -51,6 +50,25 @@ class Fragment:
         if self._scan is None:
             self._scan = scan(self.html)
         return self._scan
+
+    def scanned(self, known: tuple, index: LinkIndex | None, path: str,
+                depth: int) -> PageScan | None:
+        """Its ids and the links that still need checking on the page at `path`
+        (see `Rendered.scan`), or None when the page must be read whole."""
+        if self.fine == known:
+            return self.scan()[0], self.within()
+        if not self.whole():
+            return None
+        ids, links = self.scan()
+        if index is not None and index.fine_elsewhere(self, links, path, depth):
+            links = self.within()
+        return ids, links
+
+    def whole(self) -> bool:
+        """Whether it starts and ends outside a tag, so a scan of it alone finds
+        what a scan of a page holding it would."""
+        html = self.html
+        return html.lstrip()[:1] in ("<", "") and html.rfind("<") <= html.rfind(">")
 
     def within(self) -> list[tuple[str, int, int]]:
         """Its links to ids of the page holding it ("#..."), each once."""
@@ -66,72 +84,152 @@ class Fragment:
 class Run:
     """Fragments output one after another by one call (a list, a deck of cards)."""
 
-    __slots__ = ("html", "fragments")
+    __slots__ = ("html", "fragments", "_settled")
 
     def __init__(self, fragments: list[Fragment]) -> None:
         self.fragments = fragments
         self.html = "".join([fragment.html for fragment in fragments])
+        self._settled: dict[tuple, PageScan] = {}
+        """What `scanned` found once every fragment's links were known to work."""
+
+    def scanned(self, known: tuple, index: LinkIndex | None, path: str,
+                depth: int) -> PageScan | None:
+        """`Fragment.scanned` for all of its fragments, offsets counted from its start."""
+        if known in self._settled:
+            return self._settled[known]
+        ids: set[str] = set()
+        links: list[tuple[str, int, int]] = []
+        settled = bool(known)
+        at = 0
+        for fragment in self.fragments:
+            found = fragment.scanned(known, index, path, depth)
+            if found is None:
+                return None
+            if found[0]:
+                ids |= found[0]
+            if found[1]:
+                links.extend((link, at + offset, 0) for link, offset, _ in found[1])
+            settled = settled and fragment.fine == known  # links: those within only
+            at += len(fragment.html)
+        if settled:
+            self._settled[known] = (ids, links)
+        return ids, links
 
 
-SMALL = 512
-"""Fragments shorter than this are read with the page: finding them costs more."""
+class Parts(list):
+    """What `Renderer._per_entry` makes of a list of entries, one item per entry.
+    `made` keeps what is made of them all (a run, a JSON array) while they stay
+    the same."""
+
+    __slots__ = ("made",)
+
+    def __init__(self, items: list) -> None:
+        super().__init__(items)
+        self.made: dict[object, Any] = {}
 
 
-def find(html: str, text: str, start: int) -> int:
-    """`html.find(text, start)`, for a long `text` usually found soon: `str.find`
-    first studies all of `text` (megabytes, for a list), comparing it costs less."""
-    head = text[:SMALL]
-    at = html.find(head, start)
-    while at >= 0 and not html.startswith(text, at):
-        at = html.find(head, at + 1)
-    return at
+LONG = 256
+"""Lists of entries at least this long are kept whole between renders, so that
+showing one again costs nothing per entry (see `Renderer._per_entry`)."""
+
+
+class Kept:
+    """A long list of entries and what `_per_entry` made of it."""
+
+    __slots__ = ("source", "entries", "parts", "at", "stale")
+
+    def __init__(self, entries: list[Entry], parts: Parts) -> None:
+        self.source = entries
+        """The list itself (so that no other list takes its id while kept)..."""
+        self.entries = list(entries)
+        """...and a copy, to tell whether it still holds the same entries."""
+        self.parts = parts
+        self.at = {entry.slug: i for i, entry in enumerate(entries)}
+        self.stale: set[int] = set()
+        """Positions of entries edited in place since `parts` was made."""
+
+    def holds(self, entries: list[Entry]) -> bool:
+        # Compares the entries by identity first: quick when they are the same.
+        return entries is self.source and entries == self.entries
 
 
 class Rendered:
-    """One rendered page, and the fragments it output, in order."""
+    """One rendered page: the text its template wrote, and the fragments output
+    in between, in order (`chunks[0]`, `pieces[0]`, `chunks[1]`, ...)."""
 
-    def __init__(self, html: str, fragments: list[Fragment | Run] | None = None) -> None:
-        self.html = html
-        self.fragments = fragments or []
+    def __init__(self, chunks: list[str], pieces: list[Fragment | Run] | None = None) -> None:
+        self.chunks = chunks
+        self.pieces = pieces or []
+
+    @functools.cached_property
+    def html(self) -> str:
+        return "".join(self._interleaved(self.chunks, [p.html for p in self.pieces]))
+
+    def data(self) -> bytes:
+        """The page as UTF-8, put together without first joining it as text."""
+        return b"".join(self._interleaved([c.encode() for c in self.chunks],
+                                          [p.html.encode() for p in self.pieces]))
+
+    @staticmethod
+    def _interleaved(chunks: list, pieces: list) -> list:
+        parts = [chunks[0]]
+        for piece, chunk in zip(pieces, chunks[1:], strict=True):
+            parts += (piece, chunk)
+        return parts
 
     def scan(self, path: str = "", index: LinkIndex | None = None) -> PageScan:
-        """The ids and links of the page at `path`. The text between fragments is
-        read; each fragment found there byte for byte, between tags, is not read
-        again, and with a link `index`, its links to other pages are left out once
-        they are known to work from pages this deep (links within the page are
-        kept, once each). Anything unexpected (a fragment changed by a filter, or
-        not output at all) and the page is read whole."""
-        html = self.html
+        """The ids and links of the page at `path`. The template's text is read;
+        each fragment output between tags is not read again, and with a link
+        `index`, its links to other pages are left out once they are known to
+        work from pages this deep (links within the page are kept, once each).
+        Anything unexpected (a fragment output inside a tag) and the page is
+        read whole."""
         ids: set[str] = set()
         links: list[tuple[str, int, int]] = []
         depth = path.count("/")
         known = (index.token, depth) if index is not None else ()
-        start = 0
-        for piece in self.fragments:
-            if len(piece.html) < SMALL:
-                continue
-            at = find(html, piece.html, start)
-            if at < 0 or html.rfind("<", 0, at) > html.rfind(">", 0, at):
-                return scan(html)
-            scan(html, start, at, ids, links)
-            start = at + len(piece.html)
-            for fragment in piece.fragments if isinstance(piece, Run) else (piece,):
-                if fragment.fine == known:
-                    fragment_ids, fragment_links = fragment.scan()[0], fragment.within()
-                else:
-                    if not fragment.whole:
-                        return scan(html)
-                    fragment_ids, fragment_links = fragment.scan()
-                    if index is not None and index.fine_elsewhere(fragment, fragment_links,
-                                                                  path, depth):
-                        fragment_links = fragment.within()
-                if fragment_ids:
-                    ids |= fragment_ids
-                if fragment_links:
-                    links.extend((link, at + offset, 0) for link, offset, _ in fragment_links)
-                at += len(fragment.html)
-        scan(html, start, len(html), ids, links)
+        at = 0
+        in_tag = False
+        for chunk, piece in zip(self.chunks, [*self.pieces, None], strict=True):
+            if chunk:
+                found_ids, found_links = scan(chunk)
+                ids |= found_ids
+                links.extend((link, at + offset, 0) for link, offset, _ in found_links)
+                opened, closed = chunk.rfind("<"), chunk.rfind(">")
+                in_tag = opened > closed or (in_tag and opened == closed)
+                at += len(chunk)
+            if piece is None:
+                break
+            found = None if in_tag else piece.scanned(known, index, path, depth)
+            if found is None:
+                return scan(self.html)
+            if found[0]:
+                ids |= found[0]
+            if found[1]:
+                links.extend((link, at + offset, 0) for link, offset, _ in found[1])
+            at += len(piece.html)
         return ids, links
+
+
+class Mark:
+    """Stands for a piece of a page in its template: output as is (`{{ }}`), it
+    leaves a mark for `Renderer.render_page` to find; used any other way (a
+    filter, `~`), it is the piece's text, and leaves no mark."""
+
+    __slots__ = ("mark", "html")
+
+    def __init__(self, mark: str, html: str) -> None:
+        self.mark = mark
+        self.html = html
+
+    def __html__(self) -> Markup:
+        return Markup(self.mark)
+
+    def __str__(self) -> str:
+        return self.html
+
+    def __len__(self) -> int:
+        return len(self.html)
 
 
 class Renderer:
@@ -151,6 +249,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             bytecode_cache=_bytecode_cache(),
+            finalize=_finalize,
         )
         self.env.filters["href"] = href
         self.env.filters["frequency"] = frequency
@@ -162,6 +261,8 @@ class Renderer:
                                 site_root=site_root, json_records=self.json_records,
                                 items=self.items, cards=self.cards)
         self.guide: Guide | None = None
+        self._nonce = secrets.token_hex(8)
+        """Marks where a page output a fragment (see `_place`)."""
         self.forget()
 
     def bind(self, guide: Guide, links: Links, bodies: MarkdownBodies) -> Renderer:
@@ -173,6 +274,8 @@ class Renderer:
                 or not same_vocabularies(guide.vocabularies, self.guide.vocabularies)
                 or data != {k: self.env.globals.get(k) for k in data}):
             self.forget()  # everything a card, map or record shows may differ
+        elif guide is not self.guide:
+            self._kept.clear()  # lists of the last guide
         self.guide = guide
         self.env.globals.update(site=guide.config, guide=guide, **data)
         return self
@@ -261,20 +364,22 @@ class Renderer:
         finally:
             self._output = output
 
-    def _place(self, fragment: Fragment) -> Markup:
-        """`fragment` as output, remembered by the page being rendered."""
-        if self._output is not None:
-            self._output.append(fragment)
-        return Markup(fragment.html)
+    def _place(self, piece: Fragment | Run) -> Markup | Mark:
+        """`piece` as output. On a page, it is output as a mark that `render_page`
+        finds and keeps apart, so that its text is never copied into the page's."""
+        if self._output is None:
+            return Markup(piece.html)
+        self._output.append(piece)
+        return Mark(f"\0{self._nonce}{len(self._output) - 1}\0", piece.html)
 
-    def _place_all(self, fragments: list[Fragment]) -> Markup:
-        """`fragments` output one after another, remembered as one run."""
+    def _place_all(self, fragments: Parts) -> Markup:
+        """`fragments` output one after another, as one run."""
         if len(fragments) == 1:
             return self._place(fragments[0])
-        run = Run(fragments)
-        if self._output is not None:
-            self._output.append(run)
-        return Markup(run.html)
+        run = fragments.made.get(Run)
+        if run is None:
+            run = fragments.made[Run] = Run(fragments)
+        return self._place(run)
 
     def template_data(self) -> dict[str, Any]:
         """`templates/*.json`: drawing data for templates, e.g. the body map's shapes."""
@@ -297,11 +402,16 @@ class Renderer:
             return text.replace("\n", pad) if indent else text
 
         parts = self._per_entry(("record", kind, indent), entries, make)
-        if not parts:
-            return Markup("[]")
-        if indent is None:
-            return Markup("[" + ", ".join(parts) + "]")
-        return Markup("[" + pad + ("," + pad).join(parts) + "\n]")
+        array = parts.made.get("array")
+        if array is None:
+            if not parts:
+                text = "[]"
+            elif indent is None:
+                text = "[" + ", ".join(parts) + "]"
+            else:
+                text = "[" + pad + ("," + pad).join(parts) + "\n]"
+            array = parts.made["array"] = Fragment(text)
+        return self._place(array)
 
     def _record(self, kind: str, entry: Entry) -> dict[str, Any]:
         if kind == "search":
@@ -317,11 +427,30 @@ class Renderer:
         self._maps: dict[tuple, Fragment] = {}
         self._entries: dict[tuple, dict[str, tuple[Entry, Any]]] = {}
         """What `_per_entry` keeps: kind of thing -> slug -> (entry, its rendering)."""
+        self._kept: dict[tuple, Kept] = {}
+        """What `_per_entry` keeps of long lists: (kind, id of the list) -> its parts."""
         self._item_modules: dict[tuple, Any] = {}
 
-    def _per_entry(self, kind: tuple, entries: list[Entry], make: Callable[[Any], Any]) -> list:
+    def _per_entry(self, kind: tuple, entries: list[Entry], make: Callable[[Any], Any]) -> Parts:
         """The `kind` of rendering of each of `entries` (a card, a list item, a record),
-        made once by `make(entry)` and kept while the entry object stays the same."""
+        made once by `make(entry)` and kept while the entry object stays the same.
+        A long list is kept whole: shown again, only its entries edited since are
+        looked at."""
+        if len(entries) < LONG:
+            return Parts(self._each(kind, entries, make))
+        key = (kind, id(entries))
+        kept = self._kept.get(key)
+        if kept is None or not kept.holds(entries):
+            kept = self._kept[key] = Kept(entries, Parts(self._each(kind, entries, make)))
+        elif kept.stale:
+            parts = kept.parts
+            for i in kept.stale:
+                parts[i] = self._each(kind, [entries[i]], make)[0]
+            parts.made.clear()
+            kept.stale.clear()
+        return kept.parts
+
+    def _each(self, kind: tuple, entries: list[Entry], make: Callable[[Any], Any]) -> list:
         cache = self._entries.setdefault(kind, {})
         found = []
         for entry in entries:
@@ -335,9 +464,15 @@ class Renderer:
         """Drop what is cached for entries that were edited in place, and the search
         records that show their titles (those of the entries linking to them)."""
         linking = {e.slug for slug in slugs for e in self.links.backlinks.get(slug, [])}
+
+        def edited(kind: tuple) -> set[str]:
+            return slugs | linking if kind[:2] == ("record", "search") else slugs
+
         for kind, cache in self._entries.items():
-            for slug in slugs | linking if kind[:2] == ("record", "search") else slugs:
+            for slug in edited(kind):
                 cache.pop(slug, None)
+        for (kind, _), kept in self._kept.items():
+            kept.stale.update(kept.at[slug] for slug in edited(kind) if slug in kept.at)
 
     def load_templates(self) -> None:
         """Load every template now, so forked workers inherit them compiled."""
@@ -358,17 +493,27 @@ class Renderer:
 
     def render(self, page: Page) -> bytes:
         """The bytes of one page."""
-        return self.render_page(page).html.encode("utf-8")
+        return self.render_page(page).data()
 
     def render_page(self, page: Page) -> Rendered:
         """One page, with the fragments it output."""
         template = self.env.get_template(page.template)
-        self._output = []
+        variables = page.variables()
+        self._output = pieces = []
         try:
-            html = template.render(page=page, **page.variables())
-            return Rendered(html, self._output)
+            text = template.render(page=page, **variables)
         finally:
             self._output = None
+        # The text holds a mark where each piece was output: \0, a number used
+        # once, the piece's position, \0. Content cannot guess the number.
+        split = text.split("\0")
+        marks = split[1::2]
+        if len(split) == 2 * len(pieces) + 1 and all(
+                mark == f"{self._nonce}{i}" for i, mark in enumerate(marks)):
+            return Rendered(split[::2], pieces)
+        # A mark was filtered, dropped or repeated, or the text holds \0 of its
+        # own: the page is rendered again with every piece written out.
+        return Rendered([template.render(page=page, **variables)])
 
     @jinja2.pass_context
     def markdown(self, context: Any, entry: Entry) -> Markup:
@@ -388,6 +533,12 @@ class Renderer:
         return absolute_url(target, self.guide.config.base_url)
 
 
+def _finalize(value: Any) -> Any:
+    """What `{{ value }}` outputs: a piece's mark stays a mark in every template,
+    escaped or not (see `Mark`)."""
+    return value.__html__() if type(value) is Mark else value
+
+
 def is_data(name: str) -> bool:
     """Whether a file of `templates/` is drawing data rather than a template:
     JSON files are, except `data.json`, the template of the data files."""
@@ -396,10 +547,12 @@ def is_data(name: str) -> bool:
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Jinja's cache of compiled templates, in a private folder of the system's
-    temporary folder; keyed by each template's source, so an edit is always seen.
+    temporary folder; keyed by each template's source, so an edit is always seen,
+    and by this module, which sets how templates compile (e.g. `finalize`).
     Compiling every template takes a third of a small guide's build."""
+    engine = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
     try:
-        return jinja2.FileSystemBytecodeCache()
+        return jinja2.FileSystemBytecodeCache(pattern=f"__legwork_{engine}_%s.cache")
     except (OSError, RuntimeError):  # no private folder to be had: compile each time
         return None
 

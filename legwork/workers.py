@@ -59,7 +59,7 @@ class Job:
 
     def store(self, page: Page) -> Stored:
         rendered = self.renderer.render_page(page)
-        data = rendered.html.encode("utf-8")
+        data = rendered.data()
         path = page.output_path
         fingerprint = digest(data)
         target = self.staging / path

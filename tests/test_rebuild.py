@@ -122,6 +122,24 @@ def test_an_edit_in_place_gives_the_same_site_as_a_full_build(guide_dir, tmp_pat
     assert edit_while_serving(guide_dir, tmp_path / "fresh", slug, old, new)
 
 
+def test_lists_kept_whole_between_edits_show_every_edit(guide_dir, tmp_path, monkeypatch):
+    # Long lists are kept whole once rendered; an edit in place must still reach
+    # them, and so must the next edit of another entry in the same lists.
+    from legwork import render
+
+    monkeypatch.setattr(render, "LONG", 2)  # keep every list of the small guide
+    builder = SiteBuilder(make_project(guide_dir), Cache())
+    builder.build(force=True)
+    assert list(builder.warm())
+    for number, (_, slug, old, new) in enumerate(EDITS_IN_PLACE):
+        entry = guide_dir / "exercises" / f"{slug}.md"
+        edit(entry, old, new)
+        assert builder.rebuild({entry}).in_place
+        fresh = tmp_path / f"fresh{number}"
+        assert SiteBuilder(make_project(guide_dir, fresh)).build().pages > 0
+        assert files(builder.project.out) == files(fresh), slug
+
+
 def test_a_title_edit_rerenders_the_pages_whose_body_links_to_the_entry(guide_dir, tmp_path):
     # A `[[bridge]]` link shows the title of the bridge; nothing else on the tip does.
     write(guide_dir / "tips" / "glute-work.md", "---\ntitle: Glute work\n"
