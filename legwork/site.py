@@ -15,6 +15,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,10 @@ from legwork.write import (
     static_files,
     write_manifest,
 )
+
+WRITERS = 2
+"""Threads that hash and write a rebuild's files: both leave the interpreter
+free, so two files are done at once."""
 
 
 def input_fingerprint(project: Project) -> str:
@@ -251,7 +256,7 @@ class SiteBuilder:
         if gone_statics:  # a page may link to what is gone: check them all
             dirty = list(pages)
         rendered = render_pages([pages[url] for url in dirty], self.renderer)
-        outputs = {path: page.html.encode("utf-8") for path, page in rendered.items()}
+        outputs = {path: page.data() for path, page in rendered.items()}
         if loaded.guide.config.cname:
             outputs["CNAME"] = loaded.guide.config.cname.encode() + b"\n"
         removed = {p.output_path for url, p in last.pages.items() if url not in pages}
@@ -319,15 +324,17 @@ class SiteBuilder:
 
     def _write(self, last: Snapshot, files: dict[str, bytes], removed: set[str],
                statics: dict[str, Path]) -> tuple[list[str], list[str]]:
-        """Write changed files in place, atomically each; delete what is gone."""
+        """Write the files whose bytes changed, each atomically; copy changed static
+        files; delete what is gone."""
         out = self.project.out
-        written = []
-        for path, data in sorted(files.items()):
-            new = digest(data)
-            if last.digests.get(path) != new:
-                _replace(out / path, data)
-                last.digests[path] = new
-                written.append(path)
+        largest_first = sorted(files, key=lambda path: (-len(files[path]), path))
+        with ThreadPoolExecutor(WRITERS) as pool:
+            digests = dict(zip(largest_first, pool.map(lambda path: digest(files[path]),
+                                                       largest_first), strict=True))
+            changed = [path for path in largest_first if last.digests.get(path) != digests[path]]
+            list(pool.map(lambda path: _replace(out / path, files[path]), changed))
+        last.digests.update((path, digests[path]) for path in changed)
+        written = sorted(changed)
         for path, source in statics.items():
             if last.statics.get(path) != _stamp(source):
                 _replace(out / path, source.read_bytes())
@@ -345,10 +352,15 @@ def _slugs(entries: list[Entry] | None) -> list[str]:
 
 
 def _replace(target: Path, data: bytes) -> None:
+    """Write `target` whole, never showing a part-written file: the data goes to a
+    temporary file that then takes the target's name. The old file is removed
+    first: renaming over it makes ext4 write the new file to disk at once
+    (auto_da_alloc), which takes several times longer than the write."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.write_bytes(data)
-    os.replace(temporary, target)
+    target.unlink(missing_ok=True)
+    os.rename(temporary, target)
 
 
 def _prune(path: Path, root: Path) -> None:
