@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -81,38 +82,82 @@ class Fragment:
         return self._within
 
 
+Found = list[tuple[int, set[str], list[tuple[str, int, int]]]]
+"""(position, ids, links) of each fragment of a run with ids or links to check."""
+
+
 class Run:
     """Fragments output one after another by one call (a list, a deck of cards)."""
 
     __slots__ = ("html", "fragments", "_settled")
 
-    def __init__(self, fragments: list[Fragment]) -> None:
+    def __init__(self, fragments: list[Fragment],
+                 settled: dict[tuple, tuple[Found, set[int]]] | None = None) -> None:
         self.fragments = fragments
         self.html = "".join([fragment.html for fragment in fragments])
-        self._settled: dict[tuple, PageScan] = {}
-        """What `scanned` found once every fragment's links were known to work."""
+        self._settled = settled or {}
+        """For each `known` (link index, page depth) at which every fragment's links
+        to other pages work: what `scanned` found in them, and the positions of
+        fragments still to be looked at (those edited since)."""
+
+    def edited(self, fragments: list[Fragment], positions: set[int]) -> Run:
+        """The run of `fragments`, which differ from this run's at `positions` only."""
+        return Run(fragments, {
+            known: ([item for item in found if item[0] not in positions], todo | positions)
+            for known, (found, todo) in self._settled.items()})
 
     def scanned(self, known: tuple, index: LinkIndex | None, path: str,
                 depth: int) -> PageScan | None:
         """`Fragment.scanned` for all of its fragments, offsets counted from its start."""
         if known in self._settled:
-            return self._settled[known]
+            found, todo = self._settled.pop(known)
+            more: Found = []
+            if self._look(sorted(todo), known, index, path, depth, more):
+                self._settled[known] = (found + more, set())
+                return self._gathered(found + more, known)
+        found = []
+        settled = self._look(range(len(self.fragments)), known, index, path, depth, found)
+        if settled is None:
+            return None
+        if settled and known:
+            self._settled[known] = (found, set())
+        return self._gathered(found, known)
+
+    def _look(self, positions: Iterable[int], known: tuple, index: LinkIndex | None, path: str,
+              depth: int, found: Found) -> bool | None:
+        """Add what the fragments at `positions` hold to `found`. True when all their
+        links to other pages are known to work, None when one of them cannot be
+        read on its own."""
+        settled = True
+        for i in positions:
+            fragment = self.fragments[i]
+            result = fragment.scanned(known, index, path, depth)
+            if result is None:
+                return None
+            if result[0] or result[1]:
+                found.append((i, result[0], result[1]))
+            settled = settled and fragment.fine == known  # links: those within only
+        return settled
+
+    def _gathered(self, found: Found, known: tuple) -> PageScan:
+        """The ids and links in `found`; with a link index (`known`), each link
+        within the page once, where it first appears (cards repeat the same
+        links to the body map's shapes)."""
         ids: set[str] = set()
         links: list[tuple[str, int, int]] = []
-        settled = bool(known)
-        at = 0
-        for fragment in self.fragments:
-            found = fragment.scanned(known, index, path, depth)
-            if found is None:
-                return None
-            if found[0]:
-                ids |= found[0]
-            if found[1]:
-                links.extend((link, at + offset, 0) for link, offset, _ in found[1])
-            settled = settled and fragment.fine == known  # links: those within only
-            at += len(fragment.html)
-        if settled:
-            self._settled[known] = (ids, links)
+        seen: set[str] = set()
+        starts = None
+        for i, fragment_ids, fragment_links in sorted(found, key=lambda item: item[0]):
+            ids |= fragment_ids
+            if fragment_links:
+                if starts is None:
+                    starts = [0, *itertools.accumulate(len(f.html) for f in self.fragments)]
+                for link, offset, _ in fragment_links:
+                    if known and link[:1] == "#":
+                        if link in seen:
+                            continue
+                        seen.add(link)
+                    links.append((link, starts[i] + offset, 0))
         return ids, links
 
 
@@ -165,10 +210,14 @@ class Rendered:
     def html(self) -> str:
         return "".join(self._interleaved(self.chunks, [p.html for p in self.pieces]))
 
+    def encoded(self) -> list[bytes]:
+        """The page as UTF-8, in parts: written and hashed as they are, its many
+        megabytes are never joined."""
+        return self._interleaved([c.encode() for c in self.chunks],
+                                 [p.html.encode() for p in self.pieces])
+
     def data(self) -> bytes:
-        """The page as UTF-8, put together without first joining it as text."""
-        return b"".join(self._interleaved([c.encode() for c in self.chunks],
-                                          [p.html.encode() for p in self.pieces]))
+        return b"".join(self.encoded())
 
     @staticmethod
     def _interleaved(chunks: list, pieces: list) -> list:
@@ -446,8 +495,11 @@ class Renderer:
             parts = kept.parts
             for i in kept.stale:
                 parts[i] = self._each(kind, [entries[i]], make)[0]
+            run = parts.made.get(Run)
             parts.made.clear()
-            kept.stale.clear()
+            if run is not None:  # what is known of its other fragments still holds
+                parts.made[Run] = run.edited(parts, kept.stale)
+            kept.stale = set()
         return kept.parts
 
     def _each(self, kind: tuple, entries: list[Entry], make: Callable[[Any], Any]) -> list:

@@ -256,9 +256,9 @@ class SiteBuilder:
         if gone_statics:  # a page may link to what is gone: check them all
             dirty = list(pages)
         rendered = render_pages([pages[url] for url in dirty], self.renderer)
-        outputs = {path: page.data() for path, page in rendered.items()}
+        outputs = {path: page.encoded() for path, page in rendered.items()}
         if loaded.guide.config.cname:
-            outputs["CNAME"] = loaded.guide.config.cname.encode() + b"\n"
+            outputs["CNAME"] = [loaded.guide.config.cname.encode() + b"\n"]
         removed = {p.output_path for url, p in last.pages.items() if url not in pages}
         links = last.links.updated(last.links.files - removed - gone_statics | set(outputs)
                                    | set(statics))
@@ -322,12 +322,13 @@ class SiteBuilder:
         return {p.relative_to(folder).as_posix(): _stamp(p)
                 for p in folder.rglob("*") if p.is_file()}
 
-    def _write(self, last: Snapshot, files: dict[str, bytes], removed: set[str],
+    def _write(self, last: Snapshot, files: dict[str, list[bytes]], removed: set[str],
                statics: dict[str, Path]) -> tuple[list[str], list[str]]:
-        """Write the files whose bytes changed, each atomically; copy changed static
-        files; delete what is gone."""
+        """Write the files (given in parts) whose bytes changed, each atomically;
+        copy changed static files; delete what is gone."""
         out = self.project.out
-        largest_first = sorted(files, key=lambda path: (-len(files[path]), path))
+        sizes = {path: sum(map(len, parts)) for path, parts in files.items()}
+        largest_first = sorted(files, key=lambda path: (-sizes[path], path))
         with ThreadPoolExecutor(WRITERS) as pool:
             digests = dict(zip(largest_first, pool.map(lambda path: digest(files[path]),
                                                        largest_first), strict=True))
@@ -337,7 +338,7 @@ class SiteBuilder:
         written = sorted(changed)
         for path, source in statics.items():
             if last.statics.get(path) != _stamp(source):
-                _replace(out / path, source.read_bytes())
+                _replace(out / path, [source.read_bytes()])
                 written.append(path)
         gone = sorted(removed | (set(last.statics) - set(statics)))
         for path in gone:
@@ -351,14 +352,15 @@ def _slugs(entries: list[Entry] | None) -> list[str]:
     return [e.slug for e in entries or []]
 
 
-def _replace(target: Path, data: bytes) -> None:
+def _replace(target: Path, parts: list[bytes]) -> None:
     """Write `target` whole, never showing a part-written file: the data goes to a
     temporary file that then takes the target's name. The old file is removed
     first: renaming over it makes ext4 write the new file to disk at once
     (auto_da_alloc), which takes several times longer than the write."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_bytes(data)
+    with temporary.open("wb") as file:
+        file.writelines(parts)
     target.unlink(missing_ok=True)
     os.rename(temporary, target)
 

@@ -24,10 +24,13 @@ CARDS_FIRST_FROM = 200
 """From this many exercises, cards are rendered before the pages (see render_to_staging)."""
 
 
-def digest(data: bytes) -> str:
-    """A short fingerprint of an output file (SHA-256: the fastest where the
-    processor has instructions for it, as most have)."""
-    return hashlib.sha256(data).hexdigest()[:32]
+def digest(parts: list[bytes]) -> str:
+    """A short fingerprint of an output file, given in parts (SHA-256: the fastest
+    where the processor has instructions for it, as most have)."""
+    hashed = hashlib.sha256()
+    for part in parts:
+        hashed.update(part)
+    return hashed.hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -59,9 +62,9 @@ class Job:
 
     def store(self, page: Page) -> Stored:
         rendered = self.renderer.render_page(page)
-        data = rendered.data()
+        parts = rendered.encoded()
         path = page.output_path
-        fingerprint = digest(data)
+        fingerprint = digest(parts)
         target = self.staging / path
         target.parent.mkdir(parents=True, exist_ok=True)
         reused = False
@@ -72,7 +75,8 @@ class Job:
             except OSError:  # missing, or on another file system
                 pass
         if not reused:
-            target.write_bytes(data)
+            with target.open("wb") as file:
+                file.writelines(parts)
         ids: frozenset[str] = frozenset()
         links: list[tuple[str, int, str]] = []
         if checked(path):

@@ -138,3 +138,28 @@ def test_workers_with_cards_made_first_build_the_same_site_as_one_process(guide_
     cards = builder.renderer._entries[("card",)]
     assert sorted(cards) == sorted(e.slug for e in builder.last.loaded.guide.exercises)
     assert any(path.startswith("cards/") for path in one)
+
+
+def test_a_run_edited_in_a_few_places_reads_like_a_run_made_afresh():
+    from legwork.linkcheck import LinkIndex
+    from legwork.render import Fragment, Run
+
+    def item(n: int, anchor: str) -> Fragment:
+        return Fragment(f'<li id="item-{n}"><a href="../x/index.html">x</a>'
+                        f'<a href="#{anchor}">up</a></li>\n')
+
+    index = LinkIndex({"x/index.html", "list/index.html"})
+    known = (index.token, 1)
+    fragments = [item(n, "top") for n in range(6)]
+    run = Run(fragments)
+    first = run.scanned(known, index, "list/index.html", 1)
+    assert run.scanned(known, index, "list/index.html", 1) == first  # settled: kept
+    assert [link for link, _, _ in first[1]] == ["#top"]  # once, where it first appears
+    edited = fragments.copy()
+    edited[0], edited[4] = item(10, "bottom"), item(4, "top")
+    again = run.edited(edited, {0, 4}).scanned(known, index, "list/index.html", 1)
+    fresh = Run(edited).scanned(known, index, "list/index.html", 1)
+    assert again == fresh
+    assert again[0] == {"item-10", "item-1", "item-2", "item-3", "item-4", "item-5"}
+    assert [link for link, _, _ in again[1]] == ["#bottom", "#top"]
+    assert again[1][1][1] == Run(edited).html.index('href="#top"') - 1
