@@ -453,12 +453,13 @@ class Renderer:
         parts = self._per_entry(("record", kind, indent), entries, make)
         array = parts.made.get("array")
         if array is None:
-            if not parts:
-                text = "[]"
-            elif indent is None:
-                text = "[" + ", ".join(parts) + "]"
-            else:
-                text = "[" + pad + ("," + pad).join(parts) + "\n]"
+            opening, separator, closing = ("[", ", ", "]") if indent is None else \
+                ("[" + pad, "," + pad, "\n]")
+            # Joined once, with nothing added after: the array is megabytes long.
+            items = list(parts) or [""]
+            items[0] = opening + items[0]
+            items[-1] += closing
+            text = separator.join(items) if parts else "[]"
             array = parts.made["array"] = Fragment(text)
         return self._place(array)
 
