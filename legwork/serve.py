@@ -158,11 +158,18 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000,
     server = Server(app, watcher=make_watcher())
     def rebuild(changed: list[Path]) -> None:
         report(app, lambda: builder.rebuild(set(changed)))
-        ioloop.IOLoop.current().add_callback(settle)  # once the edit is out
+        ioloop.IOLoop.current().add_callback(after_rebuild)
+
+    def after_rebuild() -> None:  # once the edit is out
+        builder.save_manifest()
+        settle()
 
     for folder in (project.content, project.templates, project.static):
         server.watch(str(folder), rebuild)
     warm_up(builder, settle)
     print(f"serving {project.out} on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
-    server.serve(host=host, port=port, debug=False, restart_delay=0,
-                 open_url_delay=0.5 if open_browser else None)
+    try:
+        server.serve(host=host, port=port, debug=False, restart_delay=0,
+                     open_url_delay=0.5 if open_browser else None)
+    finally:
+        builder.save_manifest()

@@ -1,5 +1,6 @@
 """Rebuilds in a long-running process re-render only what an edit affects."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from benchmarks.corpus import generate
 from legwork.build import Cache, Project
 from legwork.errors import BuildFailed
 from legwork.site import SiteBuilder
+from legwork.workers import digest
 from tests.conftest import REPO, edit, make_project, write
 
 EDITS = pytest.mark.parametrize("in_place", [False, True], ids=["full", "in place"])
@@ -263,6 +265,28 @@ def test_full_build_after_serving_never_reuses_a_file_serve_changed(guide_dir):
     assert not result.up_to_date
     page = (project.out / "exercises" / "heel-drop" / "index.html").read_text()
     assert "Slow lowering." in page and "Edited while serving." not in page
+
+
+def test_the_manifest_vouches_for_no_file_from_a_rebuild_until_saved(guide_dir):
+    project = make_project(guide_dir)
+    manifest = project.out.with_name(".site.manifest.json")
+    serving = SiteBuilder(project, Cache())
+    serving.build(force=True)
+    unchanged = project.out / "tips" / "index.html"
+    inode = unchanged.stat().st_ino
+    entry = guide_dir / "exercises" / "heel-drop.md"
+    edit(entry, "Slow lowering.", "Edited while serving.")
+    assert serving.rebuild({entry}).written
+    assert json.loads(manifest.read_text())["outputs"] == {}
+    serving.save_manifest()
+    outputs = json.loads(manifest.read_text())["outputs"]
+    assert outputs and outputs == {path: digest([(project.out / path).read_bytes()])
+                                   for path in outputs}
+    # Saved, it lets the next full build keep the files that did not change.
+    assert not SiteBuilder(project).build().up_to_date
+    assert unchanged.stat().st_ino == inode
+    assert "Edited while serving." in (project.out / "exercises" / "heel-drop" /
+                                       "index.html").read_text()
 
 
 def test_serving_an_up_to_date_site_still_rebuilds_edits(guide_dir):

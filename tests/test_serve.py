@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import socket
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from bs4 import BeautifulSoup
 from legwork.build import Cache
 from legwork.serve import Settler
 from legwork.site import SiteBuilder
+from legwork.workers import digest
 from tests.conftest import REPO, make_project, tree, write
 
 
@@ -94,6 +96,13 @@ def test_edit_is_served_and_only_changed_files_are_rewritten(server):
     assert "exercises/bridge/index.html" in changed
     assert "exercises/box-jump/index.html" not in changed
     assert len(changed) < len(after) / 3
+
+    def recorded():
+        """the manifest beside the site to vouch for the rewritten page"""
+        manifest = json.loads(site.with_name(".site.manifest.json").read_text())
+        page = "exercises/bridge/index.html"
+        return manifest["outputs"].get(page) == digest([(site / page).read_bytes()])
+    wait_for(recorded)
 
 
 def test_broken_edit_shows_errors_over_the_last_good_pages(server):
