@@ -38,8 +38,10 @@ from legwork.write import (
 )
 
 WRITERS = 2
-"""Threads that hash and write a rebuild's files: both leave the interpreter
+"""Threads that compare and write a rebuild's files: both leave the interpreter
 free, so two files are done at once."""
+BLOCK = 1 << 20
+"""How much of a file is read at a time to compare it."""
 
 
 def input_fingerprint(project: Project) -> str:
@@ -386,14 +388,13 @@ def _differs(target: Path, parts: list[bytes], size: int) -> bool:
         with target.open("rb", buffering=0) as file:
             if os.fstat(file.fileno()).st_size != size:
                 return True
-            there = memoryview(file.read())
+            for part in parts:  # bytes compare with memcmp; memoryviews do not
+                for start in range(0, len(part), BLOCK):
+                    block = part[start:start + BLOCK] if len(part) > BLOCK else part
+                    if file.read(len(block)) != block:
+                        return True
     except FileNotFoundError:
         return True
-    at = 0
-    for part in parts:
-        if there[at:at + len(part)] != part:
-            return True
-        at += len(part)
     return False
 
 

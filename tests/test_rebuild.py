@@ -323,3 +323,18 @@ def test_warming_up_after_a_parallel_build_readies_every_list_item(guide_dir, mo
         assert len(made) <= 6  # the edited entry's items and card, in each list kind
     else:
         assert len(made) > exercises  # every item of every list rendered again
+
+
+@pytest.mark.parametrize("block", [1 << 20, 3], ids=["whole parts", "a few bytes at a time"])
+def test_a_rebuild_tells_a_file_that_differs_by_one_byte_from_one_that_does_not(
+        tmp_path, monkeypatch, block):
+    from legwork import site
+
+    monkeypatch.setattr(site, "BLOCK", block)
+    there = tmp_path / "page.html"
+    there.write_bytes(b"<p>Edited 1.</p>\n")
+    parts = [b"<p>", b"Edited 1.", b"</p>\n"]
+    assert not site._differs(there, parts, 17)
+    assert site._differs(there, [b"<p>", b"Edited 2.", b"</p>\n"], 17)  # the same size
+    assert site._differs(there, [*parts, b"\n"], 18)
+    assert site._differs(tmp_path / "missing.html", parts, 17)
