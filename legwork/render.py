@@ -173,8 +173,9 @@ class Parts(list):
         self.made: dict[object, Any] = {}
 
 
-LONG = 256
-"""Lists of entries at least this long are kept whole between renders, so that
+LONG = 64
+"""Lists of entries at least this long (a deck's 100 cards, the lists of a term)
+are kept whole between renders once `Renderer.keep_lists` is set, so that
 showing one again costs nothing per entry (see `Renderer._per_entry`)."""
 
 
@@ -312,6 +313,9 @@ class Renderer:
         self.guide: Guide | None = None
         self._nonce = secrets.token_hex(8)
         """Marks where a page output a fragment (see `_place`)."""
+        self.keep_lists = False
+        """Keep long lists whole between renders (see `LONG`): worth it in a
+        long-running process, which renders the same lists again after edits."""
         self.forget()
 
     def bind(self, guide: Guide, links: Links, bodies: MarkdownBodies) -> Renderer:
@@ -325,6 +329,7 @@ class Renderer:
             self.forget()  # everything a card, map or record shows may differ
         elif guide is not self.guide:
             self._kept.clear()  # lists of the last guide
+            self._forgotten.clear()
         self.guide = guide
         self.env.globals.update(site=guide.config, guide=guide, **data)
         return self
@@ -479,6 +484,9 @@ class Renderer:
         """What `_per_entry` keeps: kind of thing -> slug -> (entry, its rendering)."""
         self._kept: dict[tuple, Kept] = {}
         """What `_per_entry` keeps of long lists: (kind, id of the list) -> its parts."""
+        self._forgotten: dict[tuple, dict[str, Any]] = {}
+        """What `forget_entries` dropped: kind -> slug -> rendering. Made again the
+        same, the old rendering is kept, with what is known of its links."""
         self._item_modules: dict[tuple, Any] = {}
 
     def _per_entry(self, kind: tuple, entries: list[Entry], make: Callable[[Any], Any]) -> Parts:
@@ -486,7 +494,7 @@ class Renderer:
         made once by `make(entry)` and kept while the entry object stays the same.
         A long list is kept whole: shown again, only its entries edited since are
         looked at."""
-        if len(entries) < LONG:
+        if len(entries) < LONG or not self.keep_lists:
             return Parts(self._each(kind, entries, make))
         key = (kind, id(entries))
         kept = self._kept.get(key)
@@ -494,13 +502,18 @@ class Renderer:
             kept = self._kept[key] = Kept(entries, Parts(self._each(kind, entries, make)))
         elif kept.stale:
             parts = kept.parts
+            edited = set()
             for i in kept.stale:
-                parts[i] = self._each(kind, [entries[i]], make)[0]
-            run = parts.made.get(Run)
-            parts.made.clear()
-            if run is not None:  # what is known of its other fragments still holds
-                parts.made[Run] = run.edited(parts, kept.stale)
+                made = self._each(kind, [entries[i]], make)[0]
+                if made is not parts[i]:
+                    parts[i] = made
+                    edited.add(i)
             kept.stale = set()
+            if edited:
+                run = parts.made.get(Run)
+                parts.made.clear()
+                if run is not None:  # what is known of its other fragments still holds
+                    parts.made[Run] = run.edited(parts, edited)
         return kept.parts
 
     def _each(self, kind: tuple, entries: list[Entry], make: Callable[[Any], Any]) -> list:
@@ -509,7 +522,11 @@ class Renderer:
         for entry in entries:
             hit = cache.get(entry.slug)
             if hit is None or hit[0] is not entry:
-                hit = cache[entry.slug] = (entry, make(entry))
+                made = make(entry)
+                before = self._forgotten.get(kind, {}).pop(entry.slug, None)
+                if before is not None and _text(before) == _text(made):
+                    made = before
+                hit = cache[entry.slug] = (entry, made)
             found.append(hit[1])
         return found
 
@@ -522,8 +539,10 @@ class Renderer:
             return slugs | linking if kind[:2] == ("record", "search") else slugs
 
         for kind, cache in self._entries.items():
+            forgotten = self._forgotten.setdefault(kind, {})
             for slug in edited(kind):
-                cache.pop(slug, None)
+                if slug in cache:
+                    forgotten[slug] = cache.pop(slug)[1]
         for (kind, _), kept in self._kept.items():
             kept.stale.update(kept.at[slug] for slug in edited(kind) if slug in kept.at)
 
@@ -584,6 +603,10 @@ class Renderer:
     def absolute_url(self, target: str) -> str:
         """The public URL of a site URL, "" when there is no base URL."""
         return absolute_url(target, self.guide.config.base_url)
+
+
+def _text(rendering: Fragment | str) -> str:
+    return rendering.html if isinstance(rendering, Fragment) else rendering
 
 
 def _finalize(value: Any) -> Any:

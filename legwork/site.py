@@ -215,6 +215,7 @@ class SiteBuilder:
         last = self.last
         if last is None:
             return
+        self.renderer.keep_lists = True
         entry_urls = {entry.url for entry in last.loaded.guide.entries()}
         for url, page in list(last.pages.items()):
             if self.last is not last:
@@ -234,6 +235,7 @@ class SiteBuilder:
         """
         started = time.perf_counter()
         self.cache = self.cache or Cache()
+        self.renderer.keep_lists = True
         if self.last is None:
             self.build(force=True)
             return RebuildResult(len(self.last.pages), [], [], time.perf_counter() - started)

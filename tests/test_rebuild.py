@@ -338,3 +338,21 @@ def test_a_rebuild_tells_a_file_that_differs_by_one_byte_from_one_that_does_not(
     assert site._differs(there, [b"<p>", b"Edited 2.", b"</p>\n"], 17)  # the same size
     assert site._differs(there, [*parts, b"\n"], 18)
     assert site._differs(tmp_path / "missing.html", parts, 17)
+
+
+def test_a_card_made_again_the_same_after_an_edit_is_kept_with_what_is_known_of_it(guide_dir):
+    # Cards leave out the summary: after a summary edit, the card made again is the
+    # same, so the decks keep the card they had, already checked.
+    builder = SiteBuilder(make_project(guide_dir), Cache())
+    builder.build(force=True)
+    assert list(builder.warm())
+    cards = builder.renderer._entries[("card",)]
+    card = cards["heel-drop"][1]
+    entry = guide_dir / "exercises" / "heel-drop.md"
+    edit(entry, "summary: ", "summary: Eccentric work. ")
+    result = builder.rebuild({entry})
+    assert result.in_place and "exercises/index.html" in result.written
+    assert builder.renderer._entries[("card",)]["heel-drop"][1] is card
+    edit(entry, "  - Stand on the box edge.", "  - Stand tall on the box edge.")
+    assert builder.rebuild({entry}).in_place
+    assert builder.renderer._entries[("card",)]["heel-drop"][1] is not card  # steps show
