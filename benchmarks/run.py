@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 from benchmarks.corpus import generate  # noqa: E402
 from benchmarks.hugo_site import write_hugo_site  # noqa: E402
 
-REBUILT = re.compile(r"re-rendered (\d+) pages, wrote (\d+) files, removed \d+ in ([\d.]+) s")
+REBUILT = re.compile(r"re-rendered (\d+) pages, wrote (\d+) files, removed \d+ in ([\d.]+) (m?s)")
 
 
 @dataclass
@@ -113,7 +113,7 @@ def wait_for_rebuild(lines: list[str], seen: int, deadline: float) -> float:
     while time.perf_counter() < deadline:
         found = [m for m in map(REBUILT.search, lines[seen:]) if m]
         if found:
-            return float(found[-1][3])
+            return float(found[-1][3]) / (1000 if found[-1][4] == "ms" else 1)
         time.sleep(0.002)
     raise RuntimeError("no rebuild seen:\n" + "".join(lines[seen:]))
 

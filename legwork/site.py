@@ -92,9 +92,10 @@ class RebuildResult:
     """The edit was applied in place to the last build's guide (see legwork.edits)."""
 
     def summary(self) -> str:
-        """E.g. "rebuilt 3 pages, wrote 2 files in 0.04 s"."""
+        """E.g. "re-rendered 3 pages, wrote 2 files, removed 0 in 42 ms"."""
+        took = f"{self.seconds * 1000:.0f} ms" if self.seconds < 1 else f"{self.seconds:.2f} s"
         return (f"re-rendered {self.rendered} pages, wrote {len(self.written)} files, "
-                f"removed {len(self.deleted)} in {self.seconds:.2f} s")
+                f"removed {len(self.deleted)} in {took}")
 
 
 class SiteBuilder:

@@ -1,10 +1,13 @@
 """The benchmark machinery at N=50, so it cannot rot; results are checked, not timings."""
 
 import shutil
+import time
 from pathlib import Path
 
+import pytest
+
 from benchmarks.corpus import counts, generate
-from benchmarks.run import main
+from benchmarks.run import main, wait_for_rebuild
 from legwork.build import Project, load_guide
 from tests.browser import require
 from tests.conftest import REPO
@@ -55,3 +58,13 @@ def test_benchmark_runs_every_measurement_against_hugo(tmp_path):
     assert len(real) == 1
     edited = tmp_path / "n50" / "serve-site" / "exercises" / "exercise-00001" / "index.html"
     assert b"Aa edited 0" in edited.read_bytes()  # the title edit, the last one made
+
+
+@pytest.mark.parametrize("line, seconds", [
+    ("re-rendered 20 pages, wrote 9 files, removed 0 in 87 ms", 0.087),
+    ("re-rendered 307 pages, wrote 283 files, removed 0 in 2.91 s", 2.91),
+])
+def test_the_runner_reads_the_rebuild_time_the_server_reports(line, seconds):
+    lines = ["caches warmed in 6.03 s: edits of listed entries are quick from now on\n",
+             line + "\n"]
+    assert wait_for_rebuild(lines, 0, time.perf_counter() + 1) == pytest.approx(seconds)
