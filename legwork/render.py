@@ -5,8 +5,12 @@ Content reaches templates only as data: Jinja never compiles content text, so
 so `[[slug]]` links are relative to the page that shows them.
 
 Pieces that many pages share (cards, list items, body maps) are fragments,
-rendered once. A page remembers the fragments it output, so the link check
-reads each fragment once, not once per page showing it.
+rendered once. A template outputs a mark where a page shows a fragment or a
+run of them (a list); the page is kept as its own text and those pieces, so
+the megabytes of a long list are never copied into it, and the link check
+reads each fragment once, not once per page showing it. A long-running
+process keeps long lists whole between edits and makes again only the items
+of the entries edited.
 """
 
 from __future__ import annotations
