@@ -72,7 +72,8 @@ class Snapshot:
     entry_pages: EntryPages
     """What planned the entry pages; plans them again after an edit in place."""
     digests: dict[str, str]
-    """Output path -> fingerprint of the bytes written there."""
+    """Output path -> fingerprint of the bytes written there (but for the files
+    rebuilds wrote since, `SiteBuilder.unhashed`, until the manifest is saved)."""
     links: LinkIndex
     templates: dict[str, tuple[int, int]]
     """Template file -> (mtime, size) when it was last rendered."""
