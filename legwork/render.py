@@ -341,7 +341,7 @@ class Renderer:
     @jinja2.pass_context
     def body_map(self, context: Any, primary: list = (), secondary: list = (),
                  mode: str = "exercise", label: str = "Muscles worked",
-                 uid: str = "bm") -> Markup:
+                 uid: str = "bm") -> Markup | Mark:
         """The body map, rendered once per combination of muscles, mode and page depth.
 
         Its links are relative, and relative links depend only on how deep the
@@ -360,7 +360,7 @@ class Renderer:
         return self._place(self._maps[key])
 
     @jinja2.pass_context
-    def items(self, context: Any, name: str, entries: list[Entry], *args: Any) -> Markup:
+    def items(self, context: Any, name: str, entries: list[Entry], *args: Any) -> Markup | Mark:
         """Each of `entries` as a list item, one after another: macro `name` of
         `_items.html`, rendered once per entry and page depth and reused by every
         list that shows the entry."""
@@ -379,21 +379,21 @@ class Renderer:
 
         return self._place_all(self._per_entry(kind, entries, make))
 
-    def body_map_sprite(self) -> Markup:
+    def body_map_sprite(self) -> Markup | Mark:
         """The shapes every body map on a page refers to; emit once per page."""
         if "sprite" not in self._maps:
             module = self.env.get_template("_bodymap.html").make_module()
             self._maps["sprite"] = self._make(module.body_map_sprite)
         return self._place(self._maps["sprite"])
 
-    def card(self, exercise: Exercise) -> Markup:
+    def card(self, exercise: Exercise) -> Markup | Mark:
         """The printable card of `exercise`, rendered once and reused by every deck.
 
         A card holds no relative links, so it is the same on every page.
         """
         return self.cards([exercise])
 
-    def cards(self, exercises: list[Exercise]) -> Markup:
+    def cards(self, exercises: list[Exercise]) -> Markup | Mark:
         """`card` for each of `exercises`, one after another."""
         return self._place_all(self._per_entry(("card",), exercises, self._make_card))
 
@@ -430,7 +430,7 @@ class Renderer:
         self._output.append(piece)
         return Mark(f"\0{self._nonce}{len(self._output) - 1}\0", piece.html)
 
-    def _place_all(self, fragments: Parts) -> Markup:
+    def _place_all(self, fragments: Parts) -> Markup | Mark:
         """`fragments` output one after another, as one run."""
         if len(fragments) == 1:
             return self._place(fragments[0])
@@ -444,7 +444,8 @@ class Renderer:
         return {path.stem: json.loads(path.read_text(encoding="utf-8"))
                 for path in sorted(self.templates.glob("*.json")) if is_data(path.name)}
 
-    def json_records(self, kind: str, entries: list[Entry], indent: int | None = None) -> Markup:
+    def json_records(self, kind: str, entries: list[Entry],
+                     indent: int | None = None) -> Markup | Mark:
         """A JSON array of one record per entry, as Jinja's `tojson` would write it.
 
         `kind` names the record: "search" for the search index, else the data file
