@@ -1,15 +1,17 @@
 """The dev server's quick path: edits of existing entries, applied in place.
 
-Most edits made while writing change one entry and leave the shape of the site
-alone: the same pages exist, every list keeps its order and every term keeps
-its exercises. Such an edit is read, checked and linked on its own, copied into
-the entry object that the last build's pages already hold, and only the pages
-that show what changed are planned or rendered again.
+Most edits made while writing change one entry: it is read, checked and
+linked on its own, copied into the entry object that the last build's pages
+already hold, and only the pages that show what changed are planned or
+rendered again. An edit that moves the entry in the lists (a title that sorts
+elsewhere, other muscles, goals, level, equipment or topic) sorts the lists
+again and plans anew what they decide: the lists, decks and term pages, the
+entries' previous and next, their similar exercises and the order of their
+backlinks.
 
 Anything else goes through the full rebuild: a file added or deleted, an entry
-published or made a draft, a title that moves the entry in the order, a change
-of muscles, goals, level, equipment or topic (which decide the term pages and
-the "similar exercises"), or a vocabulary, site.yaml, template or static file.
+published or made a draft, an entry file that changed its type, or a
+vocabulary, site.yaml, template or static file.
 """
 
 from __future__ import annotations
@@ -20,13 +22,13 @@ from pathlib import Path
 
 from legwork.build import Cache, Loaded
 from legwork.errors import ErrorLog
-from legwork.links import Checker, check_variant_loops, relink
+from legwork.links import Checker, check_variant_loops, relink, reorder
 from legwork.load import ENTRY_FOLDERS, load_entry_cached
 from legwork.model import Entry, Exercise
-from legwork.pages import EntryPages
-from legwork.validate import read_entry
+from legwork.pages import EntryPages, Page, plan_pages
+from legwork.validate import read_entry, sort_key
 
-SHAPE = ("draft", "primary", "secondary", "goals", "level", "equipment", "topic")
+SHAPE = ("primary", "secondary", "goals", "level", "equipment", "topic")
 """Fields that decide which lists and term pages show an entry."""
 
 
@@ -42,7 +44,9 @@ class Edit:
     relinked: set[str] = field(default_factory=set)
     """Slugs of the entries whose links read differently (see `links_change`)."""
     replanned: set[str] = field(default_factory=set)
-    """Slugs whose own page was planned again (its links or backlinks changed)."""
+    """Slugs whose own page must be planned again (its links or backlinks changed)."""
+    moved: set[str] = field(default_factory=set)
+    """Slugs of the entries whose place in the lists changed (see `reshape`)."""
 
 
 def entry_files(content: Path, paths: set[Path]) -> dict[Path, str] | None:
@@ -78,8 +82,7 @@ def edit_in_place(state: Loaded, entry_pages: EntryPages, content: Path, paths: 
             new = read_entry(raw, state.guide.vocabularies, log, cache.entries)
             edited.append((old, new))
     log.raise_if_any()
-    if any(type(old) is not type(new) or not keeps_shape(entry_pages, old, new)
-           for old, new in edited):
+    if any(type(old) is not type(new) or old.draft != new.draft for old, new in edited):
         return None
     checker = Checker(published, state.drafts, log, frozenset())
     body_refs = {}
@@ -93,25 +96,19 @@ def edit_in_place(state: Loaded, entry_pages: EntryPages, content: Path, paths: 
         exercises.update({new.slug: new for _, new in edited if isinstance(new, Exercise)})
         check_variant_loops(list(exercises.values()), log)
     log.raise_if_any()
-    return apply(state, edited, body_refs)
+    edit = apply(state, edited, body_refs)
+    edit.moved |= {slug for slug in edit.changed if not in_order(entry_pages, published[slug])}
+    return edit
 
 
-def keeps_shape(entry_pages: EntryPages, old: Entry, new: Entry) -> bool:
-    """True when `new` can take the place of `old` without moving in any list."""
-    if any(getattr(old, name, None) != getattr(new, name, None) for name in SHAPE):
-        return False
-    if old.title.casefold() == new.title.casefold():
-        return True
-    siblings = entry_pages.siblings(old)
-    at = entry_pages.position[old.slug]
-    key = (new.title.casefold(), new.slug)
-    after_previous = at == 0 or _key(siblings[at - 1]) < key
-    before_next = at + 1 == len(siblings) or key < _key(siblings[at + 1])
-    return after_previous and before_next
-
-
-def _key(entry: Entry) -> tuple[str, str]:
-    return (entry.title.casefold(), entry.slug)
+def in_order(entry_pages: EntryPages, entry: Entry) -> bool:
+    """Whether `entry` still sorts between its neighbours in its list. (A sorted
+    list stays sorted when each entry whose title changed still does.)"""
+    siblings = entry_pages.siblings(entry)
+    at = entry_pages.position[entry.slug]
+    key = sort_key(entry)
+    return ((at == 0 or sort_key(siblings[at - 1]) < key)
+            and (at + 1 == len(siblings) or key < sort_key(siblings[at + 1])))
 
 
 def apply(state: Loaded, edited: list[tuple[Entry, Entry]],
@@ -128,8 +125,74 @@ def apply(state: Loaded, edited: list[tuple[Entry, Entry]],
             edit.visible.add(old.slug)
         if links_change(before, old):
             edit.relinked.add(old.slug)
+        if any(getattr(before, name, None) != getattr(old, name, None) for name in SHAPE):
+            edit.moved.add(old.slug)
         edit.replanned |= {old.slug} | relink(state.links, before, old, body_refs[old.slug])
     return edit
+
+
+def reshape(state: Loaded, entry_pages: EntryPages, pages: dict[str, Page],
+            edit: Edit) -> tuple[EntryPages, dict[str, Page], set[str]]:
+    """Plan the site again after an edit in place that `moved` entries in the lists.
+
+    `entry_pages` and `pages` (URL -> page) are the last plan. The guide's lists
+    are sorted again. An entry page is planned again when its entry was edited
+    or its previous or next entry, similar exercises or backlinks' order
+    changed; the other pages (lists, decks, terms, indexes) are all planned
+    again, and those planned as before stay the objects they were.
+
+    Returns the new planner of entry pages, every page by URL in plan order,
+    and the URLs of the pages planned differently.
+    """
+    guide, links = state.guide, state.links
+    moved = [links.entries[slug] for slug in sorted(edit.moved)]
+    replan = edit.moved | edit.replanned | _neighbours(entry_pages, moved)
+    muscles = _primary_muscles(entry_pages, moved)
+    for siblings in {id(s): s for s in map(entry_pages.siblings, moved)}.values():
+        siblings.sort(key=sort_key)
+    for entry in moved:
+        replan |= reorder(links, entry)
+    entry_pages = EntryPages(guide, links)
+    replan |= _neighbours(entry_pages, moved)
+    muscles |= _primary_muscles(entry_pages, moved)
+    similar = entry_pages.similar
+    looked: set[str] = set()
+    for (muscle, _), group in similar.by_muscle_level.items():
+        for exercise in group if muscle in muscles else ():
+            if exercise.slug not in replan and exercise.slug not in looked:
+                looked.add(exercise.slug)
+                if similar(exercise) != pages[exercise.url].context["same_muscles"]:
+                    replan.add(exercise.slug)
+    planned: dict[str, Page] = {}
+    changed: set[str] = set()
+    for page in plan_pages(guide, links, entry_pages, [
+            entry_pages.page(e) if e.slug in replan else pages[e.url]
+            for e in guide.entries()]):
+        before = pages.get(page.url)
+        if page is before or (page.entry is None and page == before):
+            planned[page.url] = before
+        else:
+            planned[page.url] = page
+            changed.add(page.url)
+    return entry_pages, planned, changed
+
+
+def _neighbours(entry_pages: EntryPages, entries: list[Entry]) -> set[str]:
+    """Slugs of the entries just before and after each of `entries` in its list."""
+    found = set()
+    for entry in entries:
+        siblings = entry_pages.siblings(entry)
+        at = entry_pages.position[entry.slug]
+        found.update(e.slug for e in siblings[max(at - 1, 0):at + 2])
+    return found
+
+
+def _primary_muscles(entry_pages: EntryPages, entries: list[Entry]) -> set[str]:
+    """The muscles whose similar exercises `entries` are among (as `entry_pages`
+    planned them)."""
+    similar = entry_pages.similar
+    return {muscle for muscle, level in similar.by_muscle_level for entry in entries
+            if ((muscle, level), entry.slug) in similar.position}
 
 
 def links_change(before: Entry | None, after: Entry | None) -> bool:

@@ -98,6 +98,19 @@ def relink(links: Links, before: Entry, after: Entry, body_refs: list[Ref]) -> s
     return old ^ new
 
 
+def reorder(links: Links, entry: Entry) -> set[str]:
+    """Put `entry` back in its place in the backlinks of what it refers to, after
+    its title changed. Returns the slugs whose backlinks changed order."""
+    moved = set()
+    for slug in targets(entry, links.body_refs.get(entry.slug, []), links.entries):
+        backlinks = links.backlinks[slug]
+        before = list(backlinks)
+        backlinks.sort(key=_order)
+        if any(a is not b for a, b in zip(backlinks, before, strict=True)):
+            moved.add(slug)
+    return moved
+
+
 def _front_matter_refs(entry: Entry) -> list[tuple[str, list[Ref], type | None]]:
     refs: list[tuple[str, list[Ref], type | None]] = [("related", entry.related, None)]
     if isinstance(entry, Exercise):

@@ -348,11 +348,14 @@ def check_unique_outputs(pages: list[Page]) -> None:
         owners[page.output_path] = page.url or "home"
 
 
-def plan_pages(guide: Guide, links: Links, entries: EntryPages | None = None) -> list[Page]:
-    """Every page of the site, in a stable order (entry pages from `entries`)."""
+def plan_pages(guide: Guide, links: Links, entries: EntryPages | None = None,
+               entry_pages: list[Page] | None = None) -> list[Page]:
+    """Every page of the site, in a stable order: the entry pages are `entry_pages`
+    when given (one per entry, in guide order), else planned by `entries`."""
     tagged = exercises_by_term(guide)
-    entries = entries or EntryPages(guide, links)
-    pages = [*index_pages(guide), *entries.all(), *taxonomy_pages(guide, tagged),
+    if entry_pages is None:
+        entry_pages = (entries or EntryPages(guide, links)).all()
+    pages = [*index_pages(guide), *entry_pages, *taxonomy_pages(guide, tagged),
              *card_pages(guide, tagged), *search_pages(guide), *data_pages(guide)]
     check_unique_outputs(pages)
     sitemap = next(p for p in pages if p.url == "sitemap.xml")

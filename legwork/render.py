@@ -20,7 +20,7 @@ import hashlib
 import itertools
 import json
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -551,6 +551,13 @@ class Renderer:
         for (kind, _), kept in self._kept.items():
             kept.stale.update(kept.at[slug] for slug in edited(kind) if slug in kept.at)
 
+    def forget_lists(self, pages: Iterable[Page]) -> None:
+        """Stop keeping the long lists that `pages` show: planned again, the pages
+        show new lists."""
+        shown = {id(value) for page in pages for value in _lists(page.context)}
+        for key in [key for key in self._kept if key[1] in shown]:
+            del self._kept[key]
+
     def load_templates(self) -> None:
         """Load every template now, so forked workers inherit them compiled."""
         for name in self.env.list_templates(filter_func=lambda n: not is_data(n)):
@@ -608,6 +615,17 @@ class Renderer:
     def absolute_url(self, target: str) -> str:
         """The public URL of a site URL, "" when there is no base URL."""
         return absolute_url(target, self.guide.config.base_url)
+
+
+def _lists(value: Any, depth: int = 3) -> Iterator[list]:
+    """The lists in a page's context value: the value itself, or lists it holds
+    (e.g. the groups of a term page: (level, exercises) pairs)."""
+    if isinstance(value, list):
+        yield value
+    if depth and isinstance(value, (list, tuple, dict)):
+        for item in value.values() if isinstance(value, dict) else value:
+            if isinstance(item, (list, tuple, dict)):
+                yield from _lists(item, depth - 1)
 
 
 def _text(rendering: Fragment | str) -> str:

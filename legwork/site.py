@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from legwork.build import BuildResult, Cache, Loaded, Project, load_guide, render_pages
-from legwork.edits import edit_in_place, links_change, only_body
+from legwork.edits import edit_in_place, links_change, only_body, reshape
 from legwork.errors import ErrorLog
 from legwork.linkcheck import LinkIndex, checked, position
 from legwork.markdown import MarkdownBodies
@@ -120,6 +120,9 @@ class SiteBuilder:
         """Whether rebuilds wrote files since the manifest was last saved."""
         self.unhashed: set[str] = set()
         """Output paths that rebuilds wrote and `save_manifest` has yet to hash."""
+        self.replan = False
+        """An edit in place moved entries in the lists but its rebuild failed: the
+        last plan no longer follows the guide's order, so the next rebuild is full."""
 
     def build(self, force: bool = False) -> BuildResult:
         """Build everything into `project.out`, or raise without touching it.
@@ -168,6 +171,7 @@ class SiteBuilder:
                              {path: _stamp(src) for path, src in statics.items()})
         self.pending.clear()
         self.behind.clear()
+        self.replan = False
         self.manifest_behind = False
         self.unhashed.clear()
         return BuildResult(len(pages), entries, written + copied, time.perf_counter() - started)
@@ -241,7 +245,7 @@ class SiteBuilder:
         if self.last is None:
             self.build(force=True)
             return RebuildResult(len(self.last.pages), [], [], time.perf_counter() - started)
-        if changed is None:
+        if changed is None or self.replan:
             return self._rebuild_all(started)
         self.pending |= changed
         last = self.last
@@ -250,15 +254,27 @@ class SiteBuilder:
         if edit is None:
             return self._rebuild_all(started)
         self.renderer.forget_entries(edit.visible | edit.changed)
-        for slug in edit.replanned:
-            page = last.entry_pages.page(last.loaded.links.entries[slug])
-            last.pages[page.url] = page
-        dirty = {url for url, page in last.pages.items()
+        entry_pages, pages = last.entry_pages, last.pages
+        if edit.moved:
+            entry_pages, pages, replanned = reshape(last.loaded, entry_pages, pages, edit)
+            self.renderer.forget_lists(last.pages[url] for url in replanned
+                                       if url in last.pages)
+        else:
+            replanned = set()
+            for slug in edit.replanned:  # kept in the last plan even if the rebuild fails
+                page = entry_pages.page(last.loaded.links.entries[slug])
+                pages[page.url] = page
+                replanned.add(page.url)
+        dirty = {url for url, page in pages.items()
                  if page.shows_change(edit.changed, edit.visible, edit.relinked)}
-        dirty |= {last.loaded.links.entries[slug].url for slug in edit.replanned}
-        self.behind |= dirty
-        result = self._finish(last.loaded, last.pages, last.entry_pages, sorted(self.behind),
-                              started)
+        self.behind |= dirty | replanned
+        try:
+            result = self._finish(last.loaded, pages, entry_pages,
+                                  sorted(url for url in self.behind if url in pages), started)
+        except BaseException:
+            # The lists were sorted again but the last plan is kept: plan it all next time.
+            self.replan = self.replan or bool(edit.moved)
+            raise
         result = dataclasses.replace(result, in_place=True)
         self.pending.clear()
         self.behind.clear()
@@ -277,6 +293,7 @@ class SiteBuilder:
                               started)
         self.pending.clear()
         self.behind.clear()
+        self.replan = False
         return result
 
     def _finish(self, loaded: Loaded, pages: dict[str, Page], entry_pages: EntryPages,

@@ -57,17 +57,17 @@ def validate(raw: RawContent, log: ErrorLog, cache: dict | None = None) -> Guide
             vocabularies = previous
     entries = [read_entry(e, vocabularies, log, cache) for e in raw.entries]
     check_unique_slugs(raw.entries, log)
-    key = _sort_key
     return Guide(
         config=config,
         vocabularies=vocabularies,
-        exercises=sorted((e for e in entries if isinstance(e, Exercise)), key=key),
-        tips=sorted((e for e in entries if isinstance(e, Tip)), key=key),
-        plans=sorted((e for e in entries if isinstance(e, Plan)), key=key),
+        exercises=sorted((e for e in entries if isinstance(e, Exercise)), key=sort_key),
+        tips=sorted((e for e in entries if isinstance(e, Tip)), key=sort_key),
+        plans=sorted((e for e in entries if isinstance(e, Plan)), key=sort_key),
     )
 
 
-def _sort_key(entry: Entry) -> tuple[str, str]:
+def sort_key(entry: Entry) -> tuple[str, str]:
+    """Where an entry sits in its list: by title, regardless of case, then slug."""
     return (entry.title.casefold(), entry.slug)
 
 
