@@ -121,14 +121,14 @@ class LinkIndex:
         """Whether every link of a shared fragment to another page or file works
         from the page at `path`. The answer is kept on the fragment for every page
         as deep, when those links all climb to the site root first and name no #id."""
-        if fragment.fine == (self.token, depth):
+        if fragment.fine((self.token, depth)):
             return True
         elsewhere = [link for link, _, _ in links if not link.startswith("#")]
         if any(self.problem(link, path) for link in set(elsewhere)):
             return False
         up = "../" * depth
         if all(link.startswith(up) and "#" not in link for link in elsewhere):
-            fragment.fine = (self.token, depth)
+            fragment.mark_fine((self.token, depth))
             return True
         return False
 

@@ -41,15 +41,29 @@ from legwork.urls import absolute_path, absolute_url, public_url, relative_url, 
 class Fragment:
     """HTML rendered once and output by many pages; its ids and links found once."""
 
-    __slots__ = ("html", "_scan", "_within", "fine")
+    __slots__ = ("html", "_scan", "_within", "_within_names", "_fine_index", "_fine_depths")
 
     def __init__(self, html: str) -> None:
         self.html = html
         self._scan: PageScan | None = None
         self._within: list[tuple[str, int, int]] | None = None
-        self.fine: tuple[object, int] | None = None
-        """(link index, page depth) for which every link in it to another page or
-        file is known to work."""
+        self._within_names: frozenset[str] = frozenset()
+        self._fine_index: object = None
+        self._fine_depths = 0
+        """With the link index `_fine_index`: a bit for each page depth from which
+        every link in it to another page or file is known to work (a card is
+        shown on deck pages of several depths)."""
+
+    def fine(self, known: tuple) -> bool:
+        """Whether its links to other pages are known to work at `known`: (link
+        index token, page depth)."""
+        return bool(known) and self._fine_index is known[0] and bool(
+            self._fine_depths >> known[1] & 1)
+
+    def mark_fine(self, known: tuple) -> None:
+        if self._fine_index is not known[0]:
+            self._fine_index, self._fine_depths = known[0], 0
+        self._fine_depths |= 1 << known[1]
 
     def scan(self) -> PageScan:
         if self._scan is None:
@@ -60,7 +74,7 @@ class Fragment:
                 depth: int) -> PageScan | None:
         """Its ids and the links that still need checking on the page at `path`
         (see `Rendered.scan`), or None when the page must be read whole."""
-        if self.fine == known:
+        if self.fine(known):
             return self.scan()[0], self.within()
         if not self.whole():
             return None
@@ -83,7 +97,12 @@ class Fragment:
                 if found[0].startswith("#"):
                     first.setdefault(found[0], found)
             self._within = list(first.values())
+            self._within_names = frozenset(first)
         return self._within
+
+    def links_seen(self, links: list[tuple[str, int, int]], seen: set[str]) -> bool:
+        """Whether `links` are its links within the page (`within`), all in `seen`."""
+        return links is self._within and self._within_names <= seen
 
 
 Found = list[tuple[int, set[str], list[tuple[str, int, int]]]]
@@ -93,7 +112,7 @@ Found = list[tuple[int, set[str], list[tuple[str, int, int]]]]
 class Run:
     """Fragments output one after another by one call (a list, a deck of cards)."""
 
-    __slots__ = ("html", "fragments", "_settled")
+    __slots__ = ("html", "fragments", "_settled", "_results")
 
     def __init__(self, fragments: list[Fragment],
                  settled: dict[tuple, tuple[Found, set[int]]] | None = None) -> None:
@@ -103,6 +122,8 @@ class Run:
         """For each `known` (link index, page depth) at which every fragment's links
         to other pages work: what `scanned` found in them, and the positions of
         fragments still to be looked at (those edited since)."""
+        self._results: dict[tuple, PageScan] = {}
+        """What `scanned` gave for each `known` once every fragment was settled."""
 
     def edited(self, fragments: list[Fragment], positions: set[int]) -> Run:
         """The run of `fragments`, which differ from this run's at `positions` only."""
@@ -113,19 +134,25 @@ class Run:
     def scanned(self, known: tuple, index: LinkIndex | None, path: str,
                 depth: int) -> PageScan | None:
         """`Fragment.scanned` for all of its fragments, offsets counted from its start."""
+        if known in self._results:
+            return self._results[known]
         if known in self._settled:
             found, todo = self._settled.pop(known)
             more: Found = []
             if self._look(sorted(todo), known, index, path, depth, more):
-                self._settled[known] = (found + more, set())
-                return self._gathered(found + more, known)
+                return self._settle(known, found + more)
         found = []
         settled = self._look(range(len(self.fragments)), known, index, path, depth, found)
         if settled is None:
             return None
         if settled and known:
-            self._settled[known] = (found, set())
+            return self._settle(known, found)
         return self._gathered(found, known)
+
+    def _settle(self, known: tuple, found: Found) -> PageScan:
+        self._settled[known] = (found, set())
+        result = self._results[known] = self._gathered(found, known)
+        return result
 
     def _look(self, positions: Iterable[int], known: tuple, index: LinkIndex | None, path: str,
               depth: int, found: Found) -> bool | None:
@@ -140,7 +167,7 @@ class Run:
                 return None
             if result[0] or result[1]:
                 found.append((i, result[0], result[1]))
-            settled = settled and fragment.fine == known  # links: those within only
+            settled = settled and fragment.fine(known)  # links: those within only
         return settled
 
     def _gathered(self, found: Found, known: tuple) -> PageScan:
@@ -153,7 +180,8 @@ class Run:
         starts = None
         for i, fragment_ids, fragment_links in sorted(found, key=lambda item: item[0]):
             ids |= fragment_ids
-            if fragment_links:
+            if fragment_links and not (known and self.fragments[i].links_seen(fragment_links,
+                                                                                seen)):
                 if starts is None:
                     starts = [0, *itertools.accumulate(len(f.html) for f in self.fragments)]
                 for link, offset, _ in fragment_links:
