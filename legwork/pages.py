@@ -7,6 +7,7 @@ edit affects and rendering can be spread over worker processes.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,7 +74,10 @@ class Page:
 
 
 def _slugs(entries: list) -> frozenset[str]:
-    return frozenset(e.slug for e in entries)
+    return frozenset(map(_slug, entries))
+
+
+_slug = operator.attrgetter("slug")
 
 
 def exercises_by_term(guide: Guide) -> dict[tuple[str, str], list[Exercise]]:
@@ -83,20 +87,20 @@ def exercises_by_term(guide: Guide) -> dict[tuple[str, str], list[Exercise]]:
     """
     index: dict[tuple[str, str], list[Exercise]] = {}
     for exercise in guide.exercises:
-        terms = [*exercise.muscles, *exercise.goals, exercise.level, *exercise.equipment]
-        for term in dict.fromkeys(terms):
-            index.setdefault((term.vocabulary, term.slug), []).append(exercise)
+        terms = [*exercise.primary, *exercise.secondary, *exercise.goals, exercise.level,
+                 *exercise.equipment]
+        for key in dict.fromkeys([(term.vocabulary, term.slug) for term in terms]):
+            index.setdefault(key, []).append(exercise)
     return index
 
 
 def by_level(guide: Guide, exercises: list[Exercise]) -> list[tuple[Term, list[Exercise]]]:
     """Exercises grouped by level, in the vocabulary's order, empty groups left out."""
-    groups = []
-    for level in guide.vocabularies["levels"].terms.values():
-        matching = [e for e in exercises if e.level == level]
-        if matching:
-            groups.append((level, matching))
-    return groups
+    levels = guide.vocabularies["levels"].terms
+    groups: dict[str, list[Exercise]] = {slug: [] for slug in levels}
+    for exercise in exercises:
+        groups[exercise.level.slug].append(exercise)
+    return [(levels[slug], matching) for slug, matching in groups.items() if matching]
 
 
 SIMILAR_LIMIT = 6
@@ -267,22 +271,36 @@ def _neighbours(entries: list, position: int) -> dict[str, Entry | None]:
 def taxonomy_pages(guide: Guide, tagged: dict[tuple[str, str], list[Exercise]]) -> list[Page]:
     """An index per taxonomy and a page per term."""
     pages = []
+    every_exercise = _slugs(guide.exercises)
+    tips = _by_term(guide.tips, lambda tip: tip.goals)
+    plans = _by_term(guide.plans, lambda plan: [*plan.goals, plan.level])
     for name in TAXONOMIES:
         vocabulary = guide.vocabularies[name]
         title = {"levels": "Levels"}.get(name, name.capitalize())
         counts = {t.slug: len(tagged.get((name, t.slug), [])) for t in vocabulary.terms.values()}
         pages.append(Page(f"{name}/", "terms.html", title, {
             "vocabulary": vocabulary, "counts": counts,
-        }, _slugs(guide.exercises)))
+        }, every_exercise))
         for term in vocabulary.terms.values():
-            exercises = tagged.get((name, term.slug), [])
-            tips = [t for t in guide.tips if term in t.goals] if name == "goals" else []
-            plans = [p for p in guide.plans if term in p.goals or p.level == term]
+            key = (name, term.slug)
+            exercises = tagged.get(key, [])
+            term_tips = tips.get(key, [])
+            term_plans = plans.get(key, [])
             pages.append(Page(term.url, "term.html", term.name, {
                 "term": term, "groups": by_level(guide, exercises), "exercises": exercises,
-                "tips": tips, "plans": plans if name in ("goals", "levels") else [],
-            }, _slugs([*exercises, *tips, *plans]), breadcrumbs=((title, f"{name}/"),)))
+                "tips": term_tips, "plans": term_plans,
+            }, _slugs([*exercises, *term_tips, *term_plans]), breadcrumbs=((title, f"{name}/"),)))
     return pages
+
+
+def _by_term(entries: list[Entry], terms: Callable[[Entry], list[Term]]
+             ) -> dict[tuple[str, str], list[Entry]]:
+    """(vocabulary, slug) -> the `entries` that name that term, in guide order."""
+    index: dict[tuple[str, str], list[Entry]] = {}
+    for entry in entries:
+        for key in dict.fromkeys([(term.vocabulary, term.slug) for term in terms(entry)]):
+            index.setdefault(key, []).append(entry)
+    return index
 
 
 DECK_SIZE = 100
