@@ -377,5 +377,6 @@ def plan_pages(guide: Guide, links: Links, entries: EntryPages | None = None,
              *card_pages(guide, tagged), *search_pages(guide), *data_pages(guide)]
     check_unique_outputs(pages)
     sitemap = next(p for p in pages if p.url == "sitemap.xml")
-    sitemap.context["urls"] = [p.url for p in pages if p.output_path.endswith("index.html")]
+    # In URL order, which no edit of an entry changes (titles decide the guide's order).
+    sitemap.context["urls"] = sorted(p.url for p in pages if p.output_path.endswith("index.html"))
     return pages

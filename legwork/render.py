@@ -647,13 +647,14 @@ class Renderer:
 
 def _lists(value: Any, depth: int = 3) -> Iterator[list]:
     """The lists in a page's context value: the value itself, or lists it holds
-    (e.g. the groups of a term page: (level, exercises) pairs)."""
+    (e.g. the groups of a term page: (level, exercises) pairs), but not its entries."""
     if isinstance(value, list):
         yield value
+        if not value or not isinstance(value[0], (list, tuple, dict)):
+            return  # a list of entries
     if depth and isinstance(value, (list, tuple, dict)):
         for item in value.values() if isinstance(value, dict) else value:
-            if isinstance(item, (list, tuple, dict)):
-                yield from _lists(item, depth - 1)
+            yield from _lists(item, depth - 1)
 
 
 def _text(rendering: Fragment | str) -> str:

@@ -222,6 +222,40 @@ def test_moves_and_term_changes_one_after_another_keep_every_list_right(guide_di
             assert not (builder.project.out / "cards" / "equipment" / "box").exists()
 
 
+def test_moving_an_entry_leaves_the_sitemap_which_lists_pages_by_url(guide_dir):
+    builder = SiteBuilder(make_project(guide_dir), Cache())
+    builder.build(force=True)
+    sitemap = builder.project.out / "sitemap.xml"
+    before = sitemap.read_text()
+    urls = [loc.removesuffix("index.html") for loc in re.findall(r"<loc>(.*?)</loc>", before)]
+    assert urls == sorted(urls) and "exercises/heel-drop/" in urls
+    entry = guide_dir / "exercises" / "heel-drop.md"
+    edit(entry, "title: Heel drop", "title: Achilles heel drop")
+    result = builder.rebuild({entry})
+    assert result.in_place and "exercises/index.html" in result.written
+    assert "sitemap.xml" not in result.written
+    assert sitemap.read_text() == before
+
+
+def test_lists_kept_for_pages_planned_again_are_let_go(guide_dir, monkeypatch):
+    # Every move plans the lists again; the dev server keeps the new ones, and
+    # lets the old ones go rather than pile them up edit after edit.
+    from legwork import render
+
+    monkeypatch.setattr(render, "LONG", 2)
+    builder = SiteBuilder(make_project(guide_dir), Cache())
+    builder.build(force=True)
+    assert list(builder.warm())
+    entry = guide_dir / "exercises" / "heel-drop.md"
+    kept = []
+    for title in ["Achilles heel drop", "Heel drop", "Achilles heel drop", "Heel drop"]:
+        write(entry, re.sub(r"title: .*", f"title: {title}", entry.read_text(), count=1))
+        assert builder.rebuild({entry}).in_place
+        assert list(builder.warm())  # every page's lists kept again
+        kept.append(len(builder.renderer._kept))
+    assert kept == [kept[0]] * 4
+
+
 def test_making_an_entry_a_draft_while_serving_takes_the_full_rebuild(guide_dir, tmp_path):
     builder = SiteBuilder(make_project(guide_dir), Cache())
     builder.build(force=True)
@@ -446,6 +480,25 @@ def test_a_rebuild_tells_a_file_that_differs_by_one_byte_from_one_that_does_not(
     assert site._differs(there, [b"<p>", b"Edited 2.", b"</p>\n"], 17)  # the same size
     assert site._differs(there, [*parts, b"\n"], 18)
     assert site._differs(tmp_path / "missing.html", parts, 17)
+
+
+@pytest.mark.parametrize("where", [0, 4, 9, 10, 11, 4999, 7090, 7123])
+def test_many_small_parts_and_large_ones_compare_byte_for_byte_with_the_file(
+        tmp_path, monkeypatch, where):
+    # A list is many small parts (its items) between large ones; they are compared
+    # in blocks of about BLOCK bytes. A change anywhere, a block's edge included, shows.
+    from legwork import site
+
+    monkeypatch.setattr(site, "BLOCK", 10)
+    parts = [b"<ul>", *[b"<li>%d</li>" % n for n in range(600)], b"x" * 25, b"</ul>"]
+    data = b"".join(parts)
+    there = tmp_path / "list.html"
+    there.write_bytes(data)
+    assert not site._differs(there, parts, len(data))
+    changed = bytearray(data)
+    changed[where] ^= 1
+    there.write_bytes(bytes(changed))
+    assert site._differs(there, parts, len(data))
 
 
 def test_a_card_made_again_the_same_after_an_edit_is_kept_with_what_is_known_of_it(guide_dir):
