@@ -48,6 +48,8 @@ class Fragment:
         self._scan: PageScan | None = None
         self._within: list[tuple[str, int, int]] | None = None
         self._within_names: frozenset[str] = frozenset()
+        """The links of `within`, by name: a list whose earlier items had them all
+        adds nothing of this one to its page's links to check."""
         self._fine_index: object = None
         self._fine_depths = 0
         """With the link index `_fine_index`: a bit for each page depth from which
@@ -99,10 +101,6 @@ class Fragment:
             self._within = list(first.values())
             self._within_names = frozenset(first)
         return self._within
-
-    def links_seen(self, links: list[tuple[str, int, int]], seen: set[str]) -> bool:
-        """Whether `links` are its links within the page (`within`), all in `seen`."""
-        return links is self._within and self._within_names <= seen
 
 
 Found = list[tuple[int, set[str], list[tuple[str, int, int]]]]
@@ -160,8 +158,15 @@ class Run:
         links to other pages are known to work, None when one of them cannot be
         read on its own."""
         settled = True
+        fragments = self.fragments
+        token, bit = (known[0], 1 << known[1]) if known else (None, 0)
         for i in positions:
-            fragment = self.fragments[i]
+            fragment = fragments[i]
+            if fragment._fine_index is token and fragment._fine_depths & bit and \
+                    fragment._within is not None:  # `scanned`, inlined: lists are long
+                if fragment._scan[0] or fragment._within:
+                    found.append((i, fragment._scan[0], fragment._within))
+                continue
             result = fragment.scanned(known, index, path, depth)
             if result is None:
                 return None
@@ -178,12 +183,14 @@ class Run:
         links: list[tuple[str, int, int]] = []
         seen: set[str] = set()
         starts = None
+        fragments = self.fragments
         for i, fragment_ids, fragment_links in sorted(found, key=lambda item: item[0]):
             ids |= fragment_ids
-            if fragment_links and not (known and self.fragments[i].links_seen(fragment_links,
-                                                                                seen)):
+            fragment = fragments[i]
+            if fragment_links and not (known and fragment_links is fragment._within
+                                       and fragment._within_names <= seen):
                 if starts is None:
-                    starts = [0, *itertools.accumulate(len(f.html) for f in self.fragments)]
+                    starts = [0, *itertools.accumulate(len(f.html) for f in fragments)]
                 for link, offset, _ in fragment_links:
                     if known and link[:1] == "#":
                         if link in seen:
