@@ -134,11 +134,11 @@ def edit_while_serving(content: Path, out: Path, runs: int, result: SizeResult) 
                 ready.set()
 
     threading.Thread(target=read, daemon=True).start()
+    entry = content / "exercises" / "exercise-00001.md"
+    original = entry.read_text()
     try:
         if not ready.wait(1800):
             raise RuntimeError("serve did not start or warm up:\n" + "".join(lines))
-        entry = content / "exercises" / "exercise-00001.md"
-        original = entry.read_text()
         edits = [("body", f"## Why it helps\n\nEdited paragraph {n}.\n\n## Why it helps")
                  for n in range(runs)]
         edits += [("summary", f"summary: Edited {n}. ") for n in range(runs)]
@@ -163,6 +163,7 @@ def edit_while_serving(content: Path, out: Path, runs: int, result: SizeResult) 
     finally:
         process.terminate()
         process.wait(30)
+        entry.write_text(original)  # the Hugo twin is written from the same content
 
 
 def count_output(out: Path, tool: str, result: SizeResult) -> None:

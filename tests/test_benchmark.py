@@ -58,6 +58,8 @@ def test_benchmark_runs_every_measurement_against_hugo(tmp_path):
     assert len(real) == 1
     edited = tmp_path / "n50" / "serve-site" / "exercises" / "exercise-00001" / "index.html"
     assert b"Aa edited 0" in edited.read_bytes()  # the title edit, the last one made
+    source = tmp_path / "n50" / "content" / "exercises" / "exercise-00001.md"
+    assert "title: Exercise 1\n" in source.read_text()  # put back for the Hugo twin
 
 
 @pytest.mark.parametrize("line, seconds", [
