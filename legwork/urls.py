@@ -10,7 +10,6 @@ which only ever live on a web server, keep the directory form.
 
 from __future__ import annotations
 
-import functools
 from urllib.parse import urlsplit
 
 
@@ -19,10 +18,8 @@ def output_path(url: str) -> str:
     return url + "index.html" if url == "" or url.endswith("/") else url
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def relative_url(target: str, page: str) -> str:
-    """`target` (site-root URL, may carry #fragment) as a link from the page at `page`.
-    Kept for the pages rendered again after an edit (a deck's pager names every part)."""
+    """`target` (site-root URL, may carry #fragment) as a link from the page at `page`."""
     path, hash_, fragment = target.partition("#")
     if path == "" or path.endswith("/"):
         path += "index.html"
