@@ -99,9 +99,13 @@ class Fragment:
                 if found[0].startswith("#"):
                     first.setdefault(found[0], found)
             self._within = list(first.values())
-            self._within_names = frozenset(first)
+            names = frozenset(first)  # cards name the same shapes: one set for all
+            self._within_names = _NAMES.setdefault(names, names)
         return self._within
 
+
+_NAMES: dict[frozenset[str], frozenset[str]] = {}
+"""Each set of `Fragment._within_names` once."""
 
 Found = list[tuple[int, set[str], list[tuple[str, int, int]]]]
 """(position, ids, links) of each fragment of a run with ids or links to check."""
