@@ -7,6 +7,7 @@ edit affects and rendering can be spread over worker processes.
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -67,7 +68,7 @@ class Page:
         """Every template variable of the page besides `page`."""
         return {**self.context, **self.deferred()} if self.deferred else self.context
 
-    @property
+    @functools.cached_property
     def output_path(self) -> str:
         """The file written, relative to the output folder."""
         return output_path(self.url)
