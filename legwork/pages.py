@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -305,13 +306,54 @@ def _by_term(entries: list[Entry], terms: Callable[[Entry], list[Term]]
 
 
 DECK_SIZE = 100
-"""Cards per deck page; a longer deck continues on numbered pages."""
+"""Most cards on one deck page; a longer deck continues on numbered pages."""
+DECK_MIN = 40
+"""Fewest cards on a page of a deck that takes more than one."""
+DECK_CUT = 40
+"""About one exercise in this many may end a deck page (see `deck_parts`)."""
+
+
+@functools.cache
+def _may_end_part(slug: str) -> bool:
+    return zlib.crc32(slug.encode()) % DECK_CUT == 0
+
+
+def deck_parts(exercises: list[Exercise]) -> list[list[Exercise]]:
+    """`exercises` cut into deck pages of DECK_MIN to DECK_SIZE cards.
+
+    A page ends after the first exercise that its slug marks (one in about
+    DECK_CUT) once the page holds DECK_MIN cards; a stretch longer than
+    DECK_SIZE is shared out evenly over as few pages as it needs. Where pages
+    end depends on the exercises near the cut, not on how many come before, so
+    an exercise that is added, removed or retitled changes the page it leaves
+    and the page it joins (now and then a neighbour too): pages already
+    printed stay current, and a rebuild rewrites only those few.
+    """
+    if len(exercises) <= DECK_SIZE:
+        return [exercises]
+    parts: list[list[Exercise]] = []
+
+    def share_out(stretch: list[Exercise]) -> None:
+        count = -(-len(stretch) // DECK_SIZE)
+        parts.extend(stretch[len(stretch) * n // count:len(stretch) * (n + 1) // count]
+                     for n in range(count))
+
+    start = 0
+    for at, exercise in enumerate(exercises, 1):
+        if at - start >= DECK_MIN and _may_end_part(exercise.slug):
+            share_out(exercises[start:at])
+            start = at
+    rest = exercises[start:]
+    if len(rest) < DECK_MIN and parts:
+        rest = parts.pop() + rest
+    share_out(rest)
+    return parts
 
 
 def deck_pages(url: str, title: str, exercises: list[Exercise], term: Term | None,
                breadcrumbs: tuple[tuple[str, str], ...]) -> list[Page]:
-    """A deck of cards at `url`, split into pages of DECK_SIZE cards."""
-    chunks = [exercises[i:i + DECK_SIZE] for i in range(0, len(exercises), DECK_SIZE)]
+    """A deck of cards at `url`, split into pages by `deck_parts`."""
+    chunks = deck_parts(exercises)
     urls = [url if n == 0 else f"{url}{n + 1}/" for n in range(len(chunks))]
     pager = list(zip(range(1, len(chunks) + 1), urls, strict=True)) if len(chunks) > 1 else []
     return [Page(urls[n], "deck.html", title if n == 0 else f"{title}, part {n + 1}",

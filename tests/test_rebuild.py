@@ -270,21 +270,38 @@ def test_making_an_entry_a_draft_while_serving_takes_the_full_rebuild(guide_dir,
     assert files(builder.project.out) == files(tmp_path / "fresh")
 
 
-@pytest.mark.parametrize("title", ["Aa first", "Zz last"])
-def test_moving_an_exercise_across_deck_pages_rerenders_every_page_it_shifts(tmp_path, title):
-    # 400 entries make 320 exercises: four pages of "All exercise cards". Moving
-    # the first exercise to the end of the order shifts a card from each later
-    # page onto the one before; moving one from the last page to the front, the
-    # other way. The middle pages never show the moved exercise.
+def _deck_holding(site: Path, title: str) -> set[str]:
+    """Output paths of the deck pages under `site` that hold the card titled `title`."""
+    return {str(page.relative_to(site)) for page in (site / "cards").rglob("index.html")
+            if f'aria-label="Card: {title}"' in page.read_text()}
+
+
+@pytest.mark.parametrize("slug, title", [
+    ("exercise-00000", "Zz last"), ("exercise-00099", "Aa first"),
+    ("exercise-00150", "Exercise 2a")])
+def test_moving_an_exercise_rewrites_only_the_deck_pages_it_leaves_and_joins(tmp_path, slug,
+                                                                               title):
+    # 400 entries make 320 exercises: "All exercise cards" takes several pages.
+    # Pages end at exercises marked by their slugs, not every so many cards, so
+    # an exercise that moves from one end of the order to the other changes the
+    # page it leaves and the one it joins; the pages between stay as printed.
     content = generate(400, tmp_path / "content")
     builder = SiteBuilder(make_project(content))
     builder.build()
-    slug = "exercise-00000" if title.startswith("Zz") else "exercise-00099"  # 4th page
+    site = builder.project.out
+    assert len(list((site / "cards").glob("*/index.html"))) >= 3
     entry = content / "exercises" / f"{slug}.md"
-    edit(entry, "title: Exercise ", f"title: {title} ")
-    assert builder.rebuild({entry}).in_place
+    old_title = re.search(r"title: (.*)", entry.read_text())[1]
+    before = _deck_holding(site, old_title)
+    edit(entry, f"title: {old_title}\n", f"title: {title}\n")
+    result = builder.rebuild({entry})
+    assert result.in_place
+    after = _deck_holding(site, title)
+    rewritten = {path for path in result.written if path.startswith("cards/")}
+    assert len(before) == len(after) > 1  # "All exercise cards" and the terms' decks
+    assert rewritten == before | after
     assert SiteBuilder(make_project(content, tmp_path / "fresh")).build().pages > 0
-    assert files(builder.project.out) == files(tmp_path / "fresh")
+    assert files(site) == files(tmp_path / "fresh")
 
 
 def test_moves_in_a_larger_guide_keep_similar_exercises_and_neighbours_right(tmp_path):

@@ -1,5 +1,9 @@
 """End-to-end: the fixture guide built into tmp_path, checked as parsed HTML."""
 
+import random
+from types import SimpleNamespace
+
+from legwork.pages import DECK_MIN, DECK_SIZE, deck_parts
 from tests.conftest import links, soup
 
 EXPECTED_PAGES = [
@@ -138,3 +142,35 @@ def test_body_map_on_home_links_every_drawn_muscle_group(built):
     assert hrefs == {"muscles/quadriceps/index.html", "muscles/hamstrings/index.html",
                      "muscles/glutes/index.html",
                      "muscles/calves/index.html"}
+
+
+def _deck(count: int) -> list[SimpleNamespace]:
+    return [SimpleNamespace(slug=f"exercise-{n:05d}") for n in range(count)]
+
+
+def test_a_deck_of_up_to_100_cards_is_one_page_and_longer_decks_40_to_100():
+    assert deck_parts(_deck(100)) == [_deck(100)]
+    for count in (101, 139, 320, 2000):
+        parts = deck_parts(_deck(count))
+        assert [card for part in parts for card in part] == _deck(count)
+        assert all(DECK_MIN <= len(part) <= DECK_SIZE for part in parts), count
+
+
+def test_moving_one_card_changes_the_deck_pages_it_leaves_and_joins():
+    # Pages end at cards their slugs mark, so they do not shift with the order:
+    # of 500 moves in a deck of 2,000 cards (about 30 pages), nearly all change
+    # two or three pages: the one the card leaves, the one it joins, now and then
+    # a neighbour. (Rarely, a page gained or lost numbers every page between.)
+    cards = _deck(2000)
+    before = deck_parts(cards)
+    rng = random.Random(7)
+    changed = []
+    for _ in range(500):
+        moved = list(cards)
+        moved.insert(rng.randrange(2000), moved.pop(rng.randrange(2000)))
+        after = deck_parts(moved)
+        changed.append(sum(a != b for a, b in zip(before, after, strict=False))
+                       + abs(len(before) - len(after)))
+    assert len(before) >= 25
+    assert sorted(changed)[len(changed) // 2] == 2
+    assert sum(count <= 4 for count in changed) >= 0.95 * len(changed)
