@@ -112,6 +112,7 @@ def leave_out_drafts(guide: Guide) -> set[str]:
     guide.exercises = [e for e in guide.exercises if not e.draft]
     guide.tips = [e for e in guide.tips if not e.draft]
     guide.plans = [e for e in guide.plans if not e.draft]
+    vars(guide).pop("slugs", None)
     return drafts
 
 

@@ -25,7 +25,7 @@ from legwork.errors import ErrorLog
 from legwork.links import Checker, check_variant_loops, relink, reorder
 from legwork.load import ENTRY_FOLDERS, load_entry_cached
 from legwork.model import Entry, Exercise
-from legwork.pages import EntryPages, Page, plan_pages
+from legwork.pages import EntryPages, Page, Reuse, plan_pages, term_keys
 from legwork.validate import read_entry, sort_key
 
 SHAPE = ("primary", "secondary", "goals", "level", "equipment", "topic")
@@ -47,6 +47,8 @@ class Edit:
     """Slugs whose own page must be planned again (its links or backlinks changed)."""
     moved: set[str] = field(default_factory=set)
     """Slugs of the entries whose place in the lists changed (see `reshape`)."""
+    before: dict[str, Entry] = field(default_factory=dict)
+    """Slug -> a copy of each changed entry as it was."""
 
 
 def entry_files(content: Path, paths: set[Path]) -> dict[Path, str] | None:
@@ -118,7 +120,7 @@ def apply(state: Loaded, edited: list[tuple[Entry, Entry]],
     for old, new in edited:
         if old == new:
             continue
-        before = copy.copy(old)
+        before = edit.before[old.slug] = copy.copy(old)
         vars(old).update(vars(new))
         edit.changed.add(old.slug)
         if not only_body(before, old):
@@ -136,23 +138,23 @@ def reshape(state: Loaded, entry_pages: EntryPages, pages: dict[str, Page],
     """Plan the site again after an edit in place that `moved` entries in the lists.
 
     `entry_pages` and `pages` (URL -> page) are the last plan. The guide's lists
-    are sorted again. An entry page is planned again when its entry was edited
-    or its previous or next entry, similar exercises or backlinks' order
-    changed; the other pages (lists, decks, terms, indexes) are all planned
-    again, and those planned as before stay the objects they were.
+    are sorted again (in place, as are `entry_pages`' indexes). An entry page is
+    planned again when its entry was edited or its previous or next entry,
+    similar exercises or backlinks' order changed; the pages and decks of the
+    terms that list a moved entry, before or now, are planned again, with the
+    indexes, the deck of all cards and the data; those planned as before stay
+    the objects they were.
 
-    Returns the new planner of entry pages, every page by URL in plan order,
-    and the URLs of the pages planned differently.
+    Returns the planner of entry pages, every page by URL in plan order, and
+    the URLs of the pages planned differently.
     """
     guide, links = state.guide, state.links
     moved = [links.entries[slug] for slug in sorted(edit.moved)]
     replan = edit.moved | edit.replanned | _neighbours(entry_pages, moved)
     muscles = _primary_muscles(entry_pages, moved)
-    for siblings in {id(s): s for s in map(entry_pages.siblings, moved)}.values():
-        siblings.sort(key=sort_key)
+    entry_pages.move(moved, edit.before)
     for entry in moved:
         replan |= reorder(links, entry)
-    entry_pages = EntryPages(guide, links)
     replan |= _neighbours(entry_pages, moved)
     muscles |= _primary_muscles(entry_pages, moved)
     similar = entry_pages.similar
@@ -163,11 +165,13 @@ def reshape(state: Loaded, entry_pages: EntryPages, pages: dict[str, Page],
                 looked.add(exercise.slug)
                 if similar(exercise) != pages[exercise.url].context["same_muscles"]:
                     replan.add(exercise.slug)
+    terms = {key for entry in moved for key in [*term_keys(entry),
+                                                *term_keys(edit.before[entry.slug])]}
     planned: dict[str, Page] = {}
     changed: set[str] = set()
     for page in plan_pages(guide, links, entry_pages, [
             entry_pages.page(e) if e.slug in replan else pages[e.url]
-            for e in guide.entries()]):
+            for e in guide.entries()], Reuse(pages, moved, terms)):
         before = pages.get(page.url)
         if page is before or (page.entry is None and page == before):
             planned[page.url] = before

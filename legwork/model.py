@@ -6,6 +6,7 @@ object knows its own `url` (a directory URL relative to the site root).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import astuple, dataclass, field
 
 VOCABULARY_URLS = {
@@ -289,6 +290,15 @@ class Guide:
     def entries(self) -> list[Entry]:
         """Every entry: exercises, then tips, then plans, each sorted by title."""
         return [*self.exercises, *self.tips, *self.plans]
+
+    @functools.cached_property
+    def slugs(self) -> dict[str, frozenset[str]]:
+        """"exercises", "tips", "plans" and "entries" -> the slugs of those entries.
+        Worked out once: an edit in place may sort the lists again, but a guide
+        never gains or loses an entry (that makes a new guide)."""
+        found = {name: frozenset(entry.slug for entry in getattr(self, name))
+                 for name in ("exercises", "tips", "plans")}
+        return {**found, "entries": found["exercises"] | found["tips"] | found["plans"]}
 
     def by_slug(self) -> dict[str, Entry]:
         """Slug -> entry; with a duplicate slug (an error) the first one wins."""

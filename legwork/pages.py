@@ -7,7 +7,9 @@ edit affects and rendering can be spread over worker processes.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import operator
 import zlib
 from collections.abc import Callable
@@ -18,6 +20,7 @@ from legwork import structured
 from legwork.links import Links
 from legwork.model import Entry, Exercise, Guide, Plan, Term, Tip
 from legwork.urls import output_path, public_url
+from legwork.validate import sort_key
 
 TAXONOMIES = ("muscles", "goals", "levels", "equipment")
 """Vocabularies with a page per term, in navigation order."""
@@ -82,18 +85,64 @@ def _slugs(entries: list) -> frozenset[str]:
 _slug = operator.attrgetter("slug")
 
 
+def term_keys(entry: Entry) -> list[tuple[str, str]]:
+    """(vocabulary, slug) of each term whose page lists `entry`, once each.
+    For muscles, primary and secondary both count."""
+    if isinstance(entry, Exercise):
+        terms = [*entry.primary, *entry.secondary, *entry.goals, entry.level,
+                 *entry.equipment]
+    elif isinstance(entry, Plan):
+        terms = [*entry.goals, entry.level]
+    else:
+        terms = list(entry.goals)
+    return list(dict.fromkeys([(term.vocabulary, term.slug) for term in terms]))
+
+
 def exercises_by_term(guide: Guide) -> dict[tuple[str, str], list[Exercise]]:
     """(vocabulary, slug) -> the exercises tagged with that term, in guide order.
-
-    For muscles, primary and secondary both count. One pass over the guide.
-    """
+    One pass over the guide."""
     index: dict[tuple[str, str], list[Exercise]] = {}
     for exercise in guide.exercises:
-        terms = [*exercise.primary, *exercise.secondary, *exercise.goals, exercise.level,
-                 *exercise.equipment]
-        for key in dict.fromkeys([(term.vocabulary, term.slug) for term in terms]):
+        for key in term_keys(exercise):
             index.setdefault(key, []).append(exercise)
     return index
+
+
+@dataclass
+class Reuse:
+    """The last plan, for planning again after an edit moved `moved` in the lists:
+    the pages and decks of the terms not in `terms` stay as they were."""
+
+    pages: dict[str, Page]
+    """The last plan's pages by URL."""
+    moved: list[Entry]
+    terms: set[tuple[str, str]]
+    """(vocabulary, slug) of the terms that listed a moved entry before or list it now."""
+
+    def exercises_by_term(self, guide: Guide) -> dict[tuple[str, str], list[Exercise]]:
+        """As `exercises_by_term`, from the last plan's term pages: only the
+        lists of `terms` are made again."""
+        index = {}
+        for name in TAXONOMIES:
+            for term in guide.vocabularies[name].terms.values():
+                listed = self.pages[term.url].context["exercises"]
+                key = (name, term.slug)
+                if key in self.terms:
+                    moved = {id(entry) for entry in self.moved}
+                    listed = [e for e in listed if id(e) not in moved]
+                    for entry in self.moved:
+                        if isinstance(entry, Exercise) and key in term_keys(entry):
+                            bisect.insort(listed, entry, key=sort_key)
+                if listed:
+                    index[key] = listed
+        return index
+
+    def deck(self, url: str) -> list[Page]:
+        """The last plan's pages of the deck at `url`."""
+        found = [self.pages[url]]
+        while (more := f"{url}{len(found) + 1}/") in self.pages:
+            found.append(self.pages[more])
+        return found
 
 
 def by_level(guide: Guide, exercises: list[Exercise]) -> list[tuple[Term, list[Exercise]]]:
@@ -129,6 +178,27 @@ class SimilarExercises:
         self.position = {(key, e.slug): i for key, group in self.by_muscle_level.items()
                          for i, e in enumerate(group)}
 
+    def move(self, moved: list[Exercise], before: dict[str, Exercise]) -> None:
+        """Take in that the exercises `moved` (`before`, by slug: as they were)
+        changed their titles, primary muscles or level."""
+        groups = {}
+        for exercise in moved:
+            was = before[exercise.slug]
+            for muscle in was.primary:
+                key = (muscle.slug, was.level.slug)
+                groups[key] = self.by_muscle_level[key]
+                self.position.pop((key, exercise.slug))
+        gone = {id(exercise) for exercise in moved}
+        for group in groups.values():
+            group[:] = [e for e in group if id(e) not in gone]
+        for exercise in moved:
+            for muscle in exercise.primary:
+                key = (muscle.slug, exercise.level.slug)
+                group = groups[key] = self.by_muscle_level.setdefault(key, [])
+                bisect.insort(group, exercise, key=sort_key)
+        for key, group in groups.items():
+            self.position.update(((key, e.slug), i) for i, e in enumerate(group))
+
     def __call__(self, exercise: Exercise) -> list[Exercise]:
         chosen: dict[str, Exercise] = {}
         for level in self.nearest_levels[exercise.level.slug]:
@@ -158,6 +228,19 @@ class EntryPages:
         self.similar = SimilarExercises(guide)
         self.position = {e.slug: i for entries in (guide.exercises, guide.tips, guide.plans)
                          for i, e in enumerate(entries)}
+
+    def move(self, moved: list[Entry], before: dict[str, Entry]) -> None:
+        """Sort the guide's lists again after an edit in place changed the titles
+        or terms of `moved` (`before`, by slug: as they were); every other entry
+        still sorts where it did."""
+        for siblings in {id(s): s for s in map(self.siblings, moved)}.values():
+            gone = {id(entry) for entry in moved}
+            siblings[:] = [e for e in siblings if id(e) not in gone]
+            for entry in moved:
+                if self.siblings(entry) is siblings:
+                    bisect.insort(siblings, entry, key=sort_key)
+            self.position.update((e.slug, i) for i, e in enumerate(siblings))
+        self.similar.move([e for e in moved if isinstance(e, Exercise)], before)
 
     def all(self) -> list[Page]:
         """Every entry page, exercises first."""
@@ -235,7 +318,7 @@ def _json_ld(describe: Callable, entry: Entry, guide: Guide) -> Callable[[], dic
 
 def search_pages(guide: Guide) -> list[Page]:
     """The search page and the index its script loads."""
-    everything = _slugs(guide.entries())
+    everything = guide.slugs["entries"]
     return [Page("search/", "search.html", "Search"),
             Page("search-index.js", "search-index.js", "Search index",
                  {"entries": guide.entries()}, everything, everything)]
@@ -248,7 +331,7 @@ def data_pages(guide: Guide) -> list[Page]:
                           ("plans", guide.plans)):
         pages.append(Page(f"data/{name}.json", "data.json", name,
                           {"records": name, "entries": entries, "schema": None},
-                          _slugs(entries)))
+                          guide.slugs[name]))
         pages.append(Page(f"data/{name}.schema.json", "data.json", f"{name} schema",
                           {"records": None, "entries": [], "schema": structured.SCHEMAS[name]}))
     return pages
@@ -270,12 +353,13 @@ def _neighbours(entries: list, position: int) -> dict[str, Entry | None]:
             "next": entries[position + 1] if position + 1 < len(entries) else None}
 
 
-def taxonomy_pages(guide: Guide, tagged: dict[tuple[str, str], list[Exercise]]) -> list[Page]:
-    """An index per taxonomy and a page per term."""
+def taxonomy_pages(guide: Guide, tagged: dict[tuple[str, str], list[Exercise]],
+                   reuse: Reuse | None = None) -> list[Page]:
+    """An index per taxonomy and a page per term (from `reuse` where it can)."""
     pages = []
-    every_exercise = _slugs(guide.exercises)
-    tips = _by_term(guide.tips, lambda tip: tip.goals)
-    plans = _by_term(guide.plans, lambda plan: [*plan.goals, plan.level])
+    every_exercise = guide.slugs["exercises"]
+    tips = _by_term(guide.tips)
+    plans = _by_term(guide.plans)
     for name in TAXONOMIES:
         vocabulary = guide.vocabularies[name]
         title = {"levels": "Levels"}.get(name, name.capitalize())
@@ -285,6 +369,9 @@ def taxonomy_pages(guide: Guide, tagged: dict[tuple[str, str], list[Exercise]]) 
         }, every_exercise))
         for term in vocabulary.terms.values():
             key = (name, term.slug)
+            if reuse and key not in reuse.terms:
+                pages.append(reuse.pages[term.url])
+                continue
             exercises = tagged.get(key, [])
             term_tips = tips.get(key, [])
             term_plans = plans.get(key, [])
@@ -295,12 +382,11 @@ def taxonomy_pages(guide: Guide, tagged: dict[tuple[str, str], list[Exercise]]) 
     return pages
 
 
-def _by_term(entries: list[Entry], terms: Callable[[Entry], list[Term]]
-             ) -> dict[tuple[str, str], list[Entry]]:
-    """(vocabulary, slug) -> the `entries` that name that term, in guide order."""
+def _by_term(entries: list[Entry]) -> dict[tuple[str, str], list[Entry]]:
+    """(vocabulary, slug) -> the `entries` whose term pages list them, in guide order."""
     index: dict[tuple[str, str], list[Entry]] = {}
     for entry in entries:
-        for key in dict.fromkeys([(term.vocabulary, term.slug) for term in terms(entry)]):
+        for key in term_keys(entry):
             index.setdefault(key, []).append(entry)
     return index
 
@@ -339,8 +425,8 @@ def deck_parts(exercises: list[Exercise]) -> list[list[Exercise]]:
                      for n in range(count))
 
     start = 0
-    for at, exercise in enumerate(exercises, 1):
-        if at - start >= DECK_MIN and _may_end_part(exercise.slug):
+    for at in itertools.compress(itertools.count(1), map(_may_end_part, map(_slug, exercises))):
+        if at - start >= DECK_MIN:
             share_out(exercises[start:at])
             start = at
     rest = exercises[start:]
@@ -351,33 +437,46 @@ def deck_parts(exercises: list[Exercise]) -> list[list[Exercise]]:
 
 
 def deck_pages(url: str, title: str, exercises: list[Exercise], term: Term | None,
-               breadcrumbs: tuple[tuple[str, str], ...]) -> list[Page]:
-    """A deck of cards at `url`, split into pages by `deck_parts`."""
+               breadcrumbs: tuple[tuple[str, str], ...], reuse: Reuse | None = None
+               ) -> list[Page]:
+    """A deck of cards at `url`, split into pages by `deck_parts`; a page that
+    `reuse` planned the same is its page."""
     chunks = deck_parts(exercises)
     urls = [url if n == 0 else f"{url}{n + 1}/" for n in range(len(chunks))]
     pager = list(zip(range(1, len(chunks) + 1), urls, strict=True)) if len(chunks) > 1 else []
-    return [Page(urls[n], "deck.html", title if n == 0 else f"{title}, part {n + 1}",
-                 {"exercises": chunk, "term": term, "total": len(exercises),
-                  "pager": pager, "part": n + 1}, _slugs(chunk), breadcrumbs=breadcrumbs)
-            for n, chunk in enumerate(chunks)]
+    pages = []
+    for n, chunk in enumerate(chunks):
+        context = {"exercises": chunk, "term": term, "total": len(exercises),
+                   "pager": pager, "part": n + 1}
+        before = reuse.pages.get(urls[n]) if reuse else None
+        if before is not None and before.context == context:
+            pages.append(before)  # the title and breadcrumbs follow from the context
+        else:
+            pages.append(Page(urls[n], "deck.html", title if n == 0 else f"{title}, part {n + 1}",
+                              context, _slugs(chunk), breadcrumbs=breadcrumbs))
+    return pages
 
 
-def card_pages(guide: Guide, tagged: dict[tuple[str, str], list[Exercise]]) -> list[Page]:
-    """Printable decks of exercise cards: every card, and one deck per taxonomy term."""
+def card_pages(guide: Guide, tagged: dict[tuple[str, str], list[Exercise]],
+               reuse: Reuse | None = None) -> list[Page]:
+    """Printable decks of exercise cards: every card, and one deck per taxonomy term
+    (from `reuse` where it can)."""
     pages = deck_pages("cards/", "All exercise cards", guide.exercises, None,
-                       (("Exercises", "exercises/"),))
+                       (("Exercises", "exercises/"),), reuse)
     for name in TAXONOMIES:
         for term in guide.vocabularies[name].terms.values():
             exercises = tagged.get((name, term.slug), [])
-            if exercises:
+            if reuse and (name, term.slug) not in reuse.terms:
+                pages += reuse.deck(f"cards/{term.url}") if exercises else []
+            elif exercises:
                 pages += deck_pages(f"cards/{term.url}", f"{term.name} cards", exercises,
-                                    term, ((term.name, term.url),))
+                                    term, ((term.name, term.url),), reuse)
     return pages
 
 
 def index_pages(guide: Guide) -> list[Page]:
     """Home, the entry indexes and the files hosts and search engines look for."""
-    everything = _slugs(guide.entries())
+    everything = guide.slugs["entries"]
     topics = guide.vocabularies["topics"].terms.values()
     tips_by_topic = [(t, [tip for tip in guide.tips if tip.topic == t]) for t in topics]
     featured = [p for p in guide.plans
@@ -389,10 +488,10 @@ def index_pages(guide: Guide) -> list[Page]:
     return [
         Page("", "home.html", guide.config.title, {"featured": featured, "json_ld": website},
              everything),
-        Page("exercises/", "exercises.html", "Exercises", {}, _slugs(guide.exercises)),
+        Page("exercises/", "exercises.html", "Exercises", {}, guide.slugs["exercises"]),
         Page("tips/", "tips.html", "Tips",
-             {"topics": [(t, tips) for t, tips in tips_by_topic if tips]}, _slugs(guide.tips)),
-        Page("plans/", "plans.html", "Plans", {}, _slugs(guide.plans)),
+             {"topics": [(t, tips) for t, tips in tips_by_topic if tips]}, guide.slugs["tips"]),
+        Page("plans/", "plans.html", "Plans", {}, guide.slugs["plans"]),
         Page("404.html", "404.html", "Page not found", {}, frozenset(), absolute_links=True),
         Page("sitemap.xml", "sitemap.xml", "Sitemap", {}, same_context=True),
         Page("robots.txt", "robots.txt", "robots.txt", {}, frozenset()),
@@ -401,6 +500,8 @@ def index_pages(guide: Guide) -> list[Page]:
 
 def check_unique_outputs(pages: list[Page]) -> None:
     """Two pages can never claim one output path; that would be a bug in this module."""
+    if len({page.output_path for page in pages}) == len(pages):
+        return
     owners: dict[str, str] = {}
     for page in pages:
         if page.output_path in owners:
@@ -410,14 +511,16 @@ def check_unique_outputs(pages: list[Page]) -> None:
 
 
 def plan_pages(guide: Guide, links: Links, entries: EntryPages | None = None,
-               entry_pages: list[Page] | None = None) -> list[Page]:
+               entry_pages: list[Page] | None = None, reuse: Reuse | None = None
+               ) -> list[Page]:
     """Every page of the site, in a stable order: the entry pages are `entry_pages`
-    when given (one per entry, in guide order), else planned by `entries`."""
-    tagged = exercises_by_term(guide)
+    when given (one per entry, in guide order), else planned by `entries`; the
+    pages of terms that `reuse` says are as they were are its pages."""
+    tagged = reuse.exercises_by_term(guide) if reuse else exercises_by_term(guide)
     if entry_pages is None:
         entry_pages = (entries or EntryPages(guide, links)).all()
-    pages = [*index_pages(guide), *entry_pages, *taxonomy_pages(guide, tagged),
-             *card_pages(guide, tagged), *search_pages(guide), *data_pages(guide)]
+    pages = [*index_pages(guide), *entry_pages, *taxonomy_pages(guide, tagged, reuse),
+             *card_pages(guide, tagged, reuse), *search_pages(guide), *data_pages(guide)]
     check_unique_outputs(pages)
     sitemap = next(p for p in pages if p.url == "sitemap.xml")
     # In URL order, which no edit of an entry changes (titles decide the guide's order).
