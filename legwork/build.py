@@ -113,6 +113,7 @@ def leave_out_drafts(guide: Guide) -> set[str]:
     guide.tips = [e for e in guide.tips if not e.draft]
     guide.plans = [e for e in guide.plans if not e.draft]
     vars(guide).pop("slugs", None)
+    vars(guide).pop("in_slug_order", None)
     return drafts
 
 

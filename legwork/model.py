@@ -300,6 +300,15 @@ class Guide:
                  for name in ("exercises", "tips", "plans")}
         return {**found, "entries": found["exercises"] | found["tips"] | found["plans"]}
 
+    @functools.cached_property
+    def in_slug_order(self) -> dict[str, list[Entry]]:
+        """"exercises", "tips", "plans" and "entries" -> those entries in slug order,
+        which no edit in place changes (as `slugs`): the data files and the search
+        index list them so, and a new title rewrites one record of each."""
+        found = {name: sorted(getattr(self, name), key=lambda entry: entry.slug)
+                 for name in ("exercises", "tips", "plans")}
+        return {**found, "entries": sorted(self.entries(), key=lambda entry: entry.slug)}
+
     def by_slug(self) -> dict[str, Entry]:
         """Slug -> entry; with a duplicate slug (an error) the first one wins."""
         found: dict[str, Entry] = {}

@@ -317,18 +317,18 @@ def _json_ld(describe: Callable, entry: Entry, guide: Guide) -> Callable[[], dic
 
 
 def search_pages(guide: Guide) -> list[Page]:
-    """The search page and the index its script loads."""
+    """The search page and the index its script loads (results sort themselves)."""
     everything = guide.slugs["entries"]
     return [Page("search/", "search.html", "Search"),
             Page("search-index.js", "search-index.js", "Search index",
-                 {"entries": guide.entries()}, everything, everything)]
+                 {"entries": guide.in_slug_order["entries"]}, everything, everything)]
 
 
 def data_pages(guide: Guide) -> list[Page]:
-    """The guide's data as JSON, with a JSON Schema for each file."""
+    """The guide's data as JSON (in slug order), with a JSON Schema for each file."""
     pages = []
-    for name, entries in (("exercises", guide.exercises), ("tips", guide.tips),
-                          ("plans", guide.plans)):
+    for name in ("exercises", "tips", "plans"):
+        entries = guide.in_slug_order[name]
         pages.append(Page(f"data/{name}.json", "data.json", name,
                           {"records": name, "entries": entries, "schema": None},
                           guide.slugs[name]))

@@ -57,6 +57,36 @@ def test_title_edit_rerenders_every_page_that_lists_it(guide_dir, in_place):
 
 
 @EDITS
+def test_a_title_that_moves_an_exercise_changes_one_record_of_the_data_and_search(
+        guide_dir, in_place):
+    # The data files and the search index list entries in slug order, so a new
+    # title changes the one record, not where every record sits.
+    builder = SiteBuilder(make_project(guide_dir))
+    builder.build()
+    out = builder.project.out
+
+    def records() -> tuple[list[dict], list[dict]]:
+        search = (out / "search-index.js").read_text()
+        return (json.loads((out / "data" / "exercises.json").read_text()),
+                json.loads(search[search.index("= ") + 2:search.rindex(";")]))
+
+    def slugs(records: list[dict]) -> list[str]:
+        return [r["slug"] if "slug" in r else r["u"].split("/")[-2] for r in records]
+
+    data, search = records()
+    entry = guide_dir / "exercises" / "heel-drop.md"
+    edit(entry, "title: Heel drop", "title: Achilles heel drop")  # first, not third
+    result = rebuild(builder, in_place, entry)
+    assert {"data/exercises.json", "search-index.js"} <= set(result.written)
+    data_after, search_after = records()
+    # calf-raise's body links to the heel drop: its words name the new title.
+    for before, after, edited in ((data, data_after, ["heel-drop"]),
+                                  (search, search_after, ["calf-raise", "heel-drop"])):
+        assert slugs(before) == sorted(slugs(before)) == slugs(after)
+        assert slugs([b for b, a in zip(before, after, strict=True) if b != a]) == edited
+
+
+@EDITS
 def test_summary_edit_leaves_the_pages_that_only_link_to_the_entry(guide_dir, in_place,
                                                                      monkeypatch):
     builder = SiteBuilder(make_project(guide_dir))
