@@ -151,20 +151,17 @@ def reshape(state: Loaded, entry_pages: EntryPages, pages: dict[str, Page],
     guide, links = state.guide, state.links
     moved = [links.entries[slug] for slug in sorted(edit.moved)]
     replan = edit.moved | edit.replanned | _neighbours(entry_pages, moved)
-    muscles = _primary_muscles(entry_pages, moved)
+    exercises = [entry for entry in moved if isinstance(entry, Exercise)]
+    similar = entry_pages.similar
+    readers = similar.readers([edit.before[e.slug] for e in exercises])
     entry_pages.move(moved, edit.before)
     for entry in moved:
         replan |= reorder(links, entry)
     replan |= _neighbours(entry_pages, moved)
-    muscles |= _primary_muscles(entry_pages, moved)
-    similar = entry_pages.similar
-    looked: set[str] = set()
-    for (muscle, _), group in similar.by_muscle_level.items():
-        for exercise in group if muscle in muscles else ():
-            if exercise.slug not in replan and exercise.slug not in looked:
-                looked.add(exercise.slug)
-                if similar(exercise) != pages[exercise.url].context["same_muscles"]:
-                    replan.add(exercise.slug)
+    readers.update(similar.readers(exercises))
+    for slug, exercise in readers.items():  # those whose similar exercises may change
+        if slug not in replan and similar(exercise) != pages[exercise.url].context["same_muscles"]:
+            replan.add(slug)
     terms = {key for entry in moved for key in [*term_keys(entry),
                                                 *term_keys(edit.before[entry.slug])]}
     planned: dict[str, Page] = {}
@@ -189,14 +186,6 @@ def _neighbours(entry_pages: EntryPages, entries: list[Entry]) -> set[str]:
         at = entry_pages.position[entry.slug]
         found.update(e.slug for e in siblings[max(at - 1, 0):at + 2])
     return found
-
-
-def _primary_muscles(entry_pages: EntryPages, entries: list[Entry]) -> set[str]:
-    """The muscles whose similar exercises `entries` are among (as `entry_pages`
-    planned them)."""
-    similar = entry_pages.similar
-    return {muscle for muscle, level in similar.by_muscle_level for entry in entries
-            if ((muscle, level), entry.slug) in similar.position}
 
 
 def links_change(before: Entry | None, after: Entry | None) -> bool:

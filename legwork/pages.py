@@ -177,6 +177,37 @@ class SimilarExercises:
                 self.by_muscle_level.setdefault(key, []).append(exercise)
         self.position = {(key, e.slug): i for key, group in self.by_muscle_level.items()
                          for i, e in enumerate(group)}
+        self.short: dict[str, Exercise] = {}
+        """Slug -> each exercise whose own group (its first primary muscle, its
+        level) is too short to fill its picks: it picks from other groups too."""
+        self._measure(self.by_muscle_level)
+
+    def _measure(self, groups: dict[tuple[str, str], list[Exercise]]) -> None:
+        for key, group in groups.items():
+            for exercise in group:
+                if (exercise.primary[0].slug, exercise.level.slug) == key:
+                    if len(group) <= SIMILAR_LIMIT:
+                        self.short[exercise.slug] = exercise
+                    else:
+                        self.short.pop(exercise.slug, None)
+
+    def readers(self, exercises: list[Exercise]) -> dict[str, Exercise]:
+        """Slug -> every exercise whose picks may hold one of `exercises`, as the
+        index stands. An exercise whose own group is long enough picks the
+        SIMILAR_LIMIT after it there, so those are the ones before each of
+        `exercises` in its groups; the rest are the short ones sharing a muscle."""
+        found = {}
+        for exercise in exercises:
+            for muscle in exercise.primary:
+                key = (muscle.slug, exercise.level.slug)
+                group = self.by_muscle_level[key]
+                at = self.position[(key, exercise.slug)]
+                for step in range(1, min(SIMILAR_LIMIT, len(group) - 1) + 1):
+                    found.setdefault(group[at - step].slug, group[at - step])
+        muscles = {muscle for exercise in exercises for muscle in exercise.primary}
+        found.update((slug, other) for slug, other in self.short.items()
+                     if not muscles.isdisjoint(other.primary))
+        return found
 
     def move(self, moved: list[Exercise], before: dict[str, Exercise]) -> None:
         """Take in that the exercises `moved` (`before`, by slug: as they were)
@@ -198,6 +229,7 @@ class SimilarExercises:
                 bisect.insort(group, exercise, key=sort_key)
         for key, group in groups.items():
             self.position.update(((key, e.slug), i) for i, e in enumerate(group))
+        self._measure(groups)
 
     def __call__(self, exercise: Exercise) -> list[Exercise]:
         chosen: dict[str, Exercise] = {}

@@ -1,6 +1,8 @@
 """Rebuilds in a long-running process re-render only what an edit affects."""
 
+import copy
 import json
+import random
 import re
 import shutil
 from pathlib import Path
@@ -8,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import generate
-from legwork.build import Cache, Project
+from legwork.build import Cache, Project, load_guide
 from legwork.errors import BuildFailed
+from legwork.pages import SimilarExercises
 from legwork.site import SiteBuilder
+from legwork.validate import sort_key
 from legwork.workers import digest
 from tests.conftest import REPO, edit, make_project, write
 
@@ -332,6 +336,46 @@ def test_moving_an_exercise_rewrites_only_the_deck_pages_it_leaves_and_joins(tmp
     assert rewritten == before | after
     assert SiteBuilder(make_project(content, tmp_path / "fresh")).build().pages > 0
     assert files(site) == files(tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("entries", [40, 400])
+def test_the_similar_exercise_index_follows_moves_and_names_who_may_pick_an_exercise(
+        tmp_path, entries):
+    # After each of 60 random edits of one exercise's title, muscles or level in
+    # 32 exercises (most groups of a muscle and level too short to fill the picks)
+    # and in 320: the index updated in place is the index made afresh, and every
+    # exercise whose similar exercises changed is among the readers the index
+    # named for the edited one, before or after the edit.
+    guide = load_guide(make_project(generate(entries, tmp_path / "content"))).guide
+    muscles = list(guide.vocabularies["muscles"].terms.values())
+    levels = list(guide.vocabularies["levels"].terms.values())
+    rng = random.Random(3)
+    index = SimilarExercises(guide)
+
+    def picks(similar: SimilarExercises) -> dict[str, list[str]]:
+        return {e.slug: [o.slug for o in similar(e)] for e in guide.exercises}
+
+    for n in range(60):
+        exercise = rng.choice(guide.exercises)
+        before = copy.copy(exercise)
+        readers = set(index.readers([before]))
+        picked = picks(index)
+        what = n % 3
+        if what == 0:
+            exercise.title = rng.choice(["Aa", "Mm", "Zz"]) + f" moved {n}"
+        elif what == 1:
+            exercise.primary = rng.sample(muscles, rng.choice([1, 2]))
+        else:
+            exercise.level = rng.choice(levels)
+        guide.exercises.sort(key=sort_key)
+        index.move([exercise], {exercise.slug: before})
+        fresh = SimilarExercises(guide)
+        assert index.position == fresh.position
+        assert {k: v for k, v in index.by_muscle_level.items() if v} == fresh.by_muscle_level
+        assert index.short == fresh.short
+        readers |= set(fresh.readers([exercise]))
+        now = picks(fresh)
+        assert {slug for slug in now if now[slug] != picked[slug]} - {exercise.slug} <= readers
 
 
 def test_moves_in_a_larger_guide_keep_similar_exercises_and_neighbours_right(tmp_path):
