@@ -137,6 +137,23 @@ class Reuse:
                     index[key] = listed
         return index
 
+    def regroup(self, guide: Guide, groups: list[tuple[Term, list[Exercise]]],
+                key: tuple[str, str]) -> list[tuple[Term, list[Exercise]]]:
+        """As `by_level` for the term `key`, from its `groups` in the last plan."""
+        moved = {id(entry) for entry in self.moved}
+        by_slug = {level.slug: [e for e in listed if id(e) not in moved]
+                   for level, listed in groups}
+        for entry in self.moved:
+            if isinstance(entry, Exercise) and key in term_keys(entry):
+                bisect.insort(by_slug.setdefault(entry.level.slug, []), entry, key=sort_key)
+        levels = guide.vocabularies["levels"].terms
+        return [(levels[slug], by_slug[slug]) for slug in levels if by_slug.get(slug)]
+
+    def sources(self, sources: frozenset[str], key: tuple[str, str]) -> frozenset[str]:
+        """The `sources` of the page of the term `key` in the last plan, now."""
+        return sources - {entry.slug for entry in self.moved} | {
+            entry.slug for entry in self.moved if key in term_keys(entry)}
+
     def deck(self, url: str) -> list[Page]:
         """The last plan's pages of the deck at `url`."""
         found = [self.pages[url]]
@@ -401,16 +418,23 @@ def taxonomy_pages(guide: Guide, tagged: dict[tuple[str, str], list[Exercise]],
         }, every_exercise))
         for term in vocabulary.terms.values():
             key = (name, term.slug)
+            before = reuse.pages[term.url] if reuse else None
             if reuse and key not in reuse.terms:
-                pages.append(reuse.pages[term.url])
+                pages.append(before)
                 continue
             exercises = tagged.get(key, [])
             term_tips = tips.get(key, [])
             term_plans = plans.get(key, [])
+            if before is not None:
+                groups = reuse.regroup(guide, before.context["groups"], key)
+                sources = reuse.sources(before.sources, key)
+            else:
+                groups = by_level(guide, exercises)
+                sources = _slugs([*exercises, *term_tips, *term_plans])
             pages.append(Page(term.url, "term.html", term.name, {
-                "term": term, "groups": by_level(guide, exercises), "exercises": exercises,
+                "term": term, "groups": groups, "exercises": exercises,
                 "tips": term_tips, "plans": term_plans,
-            }, _slugs([*exercises, *term_tips, *term_plans]), breadcrumbs=((title, f"{name}/"),)))
+            }, sources, breadcrumbs=((title, f"{name}/"),)))
     return pages
 
 

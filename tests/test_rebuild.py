@@ -235,15 +235,18 @@ def test_an_edit_that_moves_an_entry_in_the_lists_goes_in_place_and_gives_a_fres
 def test_moves_and_term_changes_one_after_another_keep_every_list_right(guide_dir, tmp_path,
                                                                         monkeypatch):
     # Every list kept whole (as the dev server keeps long ones), every edit of
-    # SHAPE_EDITS made in turn on the same served guide; after each, the site is
-    # what a fresh build gives. Box loses its last exercise on the way.
+    # SHAPE_EDITS made in turn on the same served guide, then a summary edit of
+    # each entry they moved (which must reach the lists that show it now); after
+    # each, the site is what a fresh build gives. Box loses its last exercise.
     from legwork import render
 
     monkeypatch.setattr(render, "LONG", 2)
     builder = SiteBuilder(make_project(guide_dir), Cache())
     builder.build(force=True)
     assert list(builder.warm())
-    for number, (what, entry, old, new) in enumerate(SHAPE_EDITS):
+    summaries = [(f"summary of {entry}", entry, "summary: ", "summary: Now. ")
+                 for entry in dict.fromkeys(entry for _, entry, _, _ in SHAPE_EDITS)]
+    for number, (what, entry, old, new) in enumerate(SHAPE_EDITS + summaries):
         path = guide_dir / f"{entry}.md"
         edit(path, old, new)
         result = builder.rebuild({path})
