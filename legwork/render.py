@@ -225,7 +225,7 @@ showing one again costs nothing per entry (see `Renderer._per_entry`)."""
 class Kept:
     """A long list of entries and what `_per_entry` made of it."""
 
-    __slots__ = ("source", "entries", "parts", "at", "stale")
+    __slots__ = ("source", "entries", "parts", "_at", "stale")
 
     def __init__(self, entries: list[Entry], parts: Parts) -> None:
         self.source = entries
@@ -233,9 +233,17 @@ class Kept:
         self.entries = list(entries)
         """...and a copy, to tell whether it still holds the same entries."""
         self.parts = parts
-        self.at = {entry.slug: i for i, entry in enumerate(entries)}
+        self._at: dict[str, int] | None = None
         self.stale: set[int] = set()
         """Positions of entries edited in place since `parts` was made."""
+
+    @property
+    def at(self) -> dict[str, int]:
+        """Slug -> position of each entry: worked out when first needed, which
+        `Renderer.index_lists` brings forward to a quiet moment."""
+        if self._at is None:
+            self._at = {entry.slug: i for i, entry in enumerate(self.entries)}
+        return self._at
 
     def holds(self, entries: list[Entry]) -> bool:
         # Compares the entries by identity first: quick when they are the same.
@@ -589,6 +597,12 @@ class Renderer:
                     forgotten[slug] = cache.pop(slug)[1]
         for (kind, _), kept in self._kept.items():
             kept.stale.update(kept.at[slug] for slug in edited(kind) if slug in kept.at)
+
+    def index_lists(self) -> None:
+        """Work out now what an edit will look up in the long lists kept (see
+        `Kept.at`), rather than in the next rebuild."""
+        for kept in self._kept.values():
+            kept.at  # noqa: B018
 
     def forget_lists(self, pages: Iterable[Page]) -> None:
         """Stop keeping the long lists that `pages` show: planned again, the pages

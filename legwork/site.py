@@ -231,6 +231,7 @@ class SiteBuilder:
                 if checked(page.output_path):  # learns which fragments' links work
                     rendered.scan(page.output_path, last.links)
                 yield url
+        self.renderer.index_lists()
 
     def rebuild(self, changed: set[Path] | None = None) -> RebuildResult:
         """Bring `project.out` up to date with the sources; raises BuildFailed.
