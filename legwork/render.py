@@ -217,7 +217,7 @@ class Parts(list):
 
 
 LONG = 64
-"""Lists of entries at least this long (a deck's 100 cards, the lists of a term)
+"""Lists of entries at least this long (most deck pages, the lists of a term)
 are kept whole between renders once `Renderer.keep_lists` is set, so that
 showing one again costs nothing per entry (see `Renderer._per_entry`)."""
 
