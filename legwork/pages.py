@@ -460,7 +460,21 @@ def _may_end_part(slug: str) -> bool:
     return zlib.crc32(slug.encode()) % DECK_CUT == 0
 
 
-def deck_parts(exercises: list[Exercise]) -> list[list[Exercise]]:
+_marks: tuple[Guide, dict[int, bool]] | None = None
+
+
+def deck_marks(guide: Guide) -> dict[int, bool]:
+    """id() of each exercise of `guide` -> whether it may end a deck page. Kept
+    for the guide last asked about (which it keeps alive, so the ids stay its
+    exercises'): planning again after a move then reads no exercise."""
+    global _marks
+    if _marks is None or _marks[0] is not guide:
+        _marks = (guide, {id(e): _may_end_part(e.slug) for e in guide.exercises})
+    return _marks[1]
+
+
+def deck_parts(exercises: list[Exercise], marks: dict[int, bool] | None = None
+               ) -> list[list[Exercise]]:
     """`exercises` cut into deck pages of DECK_MIN to DECK_SIZE cards.
 
     A page ends after the first exercise that its slug marks (one in about
@@ -469,7 +483,8 @@ def deck_parts(exercises: list[Exercise]) -> list[list[Exercise]]:
     end depends on the exercises near the cut, not on how many come before, so
     an exercise that is added, removed or retitled changes the page it leaves
     and the page it joins (now and then a neighbour too): pages already
-    printed stay current, and a rebuild rewrites only those few.
+    printed stay current, and a rebuild rewrites only those few. `marks`
+    (`deck_marks`) saves reading each exercise's slug.
     """
     if len(exercises) <= DECK_SIZE:
         return [exercises]
@@ -481,7 +496,9 @@ def deck_parts(exercises: list[Exercise]) -> list[list[Exercise]]:
                      for n in range(count))
 
     start = 0
-    for at in itertools.compress(itertools.count(1), map(_may_end_part, map(_slug, exercises))):
+    ends = map(marks.__getitem__, map(id, exercises)) if marks is not None else \
+        map(_may_end_part, map(_slug, exercises))
+    for at in itertools.compress(itertools.count(1), ends):
         if at - start >= DECK_MIN:
             share_out(exercises[start:at])
             start = at
@@ -493,11 +510,11 @@ def deck_parts(exercises: list[Exercise]) -> list[list[Exercise]]:
 
 
 def deck_pages(url: str, title: str, exercises: list[Exercise], term: Term | None,
-               breadcrumbs: tuple[tuple[str, str], ...], reuse: Reuse | None = None
-               ) -> list[Page]:
+               breadcrumbs: tuple[tuple[str, str], ...], reuse: Reuse | None = None,
+               marks: dict[int, bool] | None = None) -> list[Page]:
     """A deck of cards at `url`, split into pages by `deck_parts`; a page that
     `reuse` planned the same is its page."""
-    chunks = deck_parts(exercises)
+    chunks = deck_parts(exercises, marks)
     urls = [url if n == 0 else f"{url}{n + 1}/" for n in range(len(chunks))]
     pager = list(zip(range(1, len(chunks) + 1), urls, strict=True)) if len(chunks) > 1 else []
     pages = []
@@ -517,8 +534,9 @@ def card_pages(guide: Guide, tagged: dict[tuple[str, str], list[Exercise]],
                reuse: Reuse | None = None) -> list[Page]:
     """Printable decks of exercise cards: every card, and one deck per taxonomy term
     (from `reuse` where it can)."""
+    marks = deck_marks(guide) if len(guide.exercises) > DECK_SIZE else None
     pages = deck_pages("cards/", "All exercise cards", guide.exercises, None,
-                       (("Exercises", "exercises/"),), reuse)
+                       (("Exercises", "exercises/"),), reuse, marks)
     for name in TAXONOMIES:
         for term in guide.vocabularies[name].terms.values():
             exercises = tagged.get((name, term.slug), [])
@@ -526,7 +544,7 @@ def card_pages(guide: Guide, tagged: dict[tuple[str, str], list[Exercise]],
                 pages += reuse.deck(f"cards/{term.url}") if exercises else []
             elif exercises:
                 pages += deck_pages(f"cards/{term.url}", f"{term.name} cards", exercises,
-                                    term, ((term.name, term.url),), reuse)
+                                    term, ((term.name, term.url),), reuse, marks)
     return pages
 
 
