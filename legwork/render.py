@@ -127,11 +127,19 @@ class Run:
         self._results: dict[tuple, PageScan] = {}
         """What `scanned` gave for each `known` once every fragment was settled."""
 
-    def edited(self, fragments: list[Fragment], positions: set[int]) -> Run:
-        """The run of `fragments`, which differ from this run's at `positions` only."""
+    def edited(self, fragments: list[Fragment], positions: set[int],
+               place: list[int] | None = None) -> Run:
+        """The run of `fragments`, which differ from this run's at `positions` only,
+        once this run's are put in their new places (`place[i]`: where the i-th
+        went), when given."""
+        settled = self._settled
+        if place is not None:
+            settled = {known: ([(place[i], ids, links) for i, ids, links in found],
+                               {place[i] for i in todo})
+                       for known, (found, todo) in settled.items()}
         return Run(fragments, {
             known: ([item for item in found if item[0] not in positions], todo | positions)
-            for known, (found, todo) in self._settled.items()})
+            for known, (found, todo) in settled.items()})
 
     def scanned(self, known: tuple, index: LinkIndex | None, path: str,
                 depth: int) -> PageScan | None:
@@ -248,6 +256,27 @@ class Kept:
     def holds(self, entries: list[Entry]) -> bool:
         # Compares the entries by identity first: quick when they are the same.
         return entries is self.source and entries == self.entries
+
+    def follow(self, entries: list[Entry]) -> list[int] | None:
+        """Take in that `entries`, the list kept, was sorted anew (an edit moved an
+        entry): its parts and stale positions are put in the new order, and the
+        new position of each old one returned. None when it holds other entries."""
+        if entries is not self.source or len(entries) != len(self.entries):
+            return None
+        was = {id(entry): i for i, entry in enumerate(self.entries)}
+        order = [was.get(id(entry), -1) for entry in entries]
+        if len(was) != len(order) or -1 in order or len(set(order)) != len(order):
+            return None
+        place = [0] * len(order)
+        for new, old in enumerate(order):
+            place[old] = new
+        parts = Parts([self.parts[old] for old in order])
+        if Run in self.parts.made:  # what is known of it still holds, in the new order
+            parts.made[Run] = self.parts.made[Run]
+        self.parts, self.entries = parts, list(entries)
+        self.stale = {place[i] for i in self.stale}
+        self._at = None
+        return place
 
 
 class Rendered:
@@ -550,9 +579,14 @@ class Renderer:
             return Parts(self._each(kind, entries, make))
         key = (kind, id(entries))
         kept = self._kept.get(key)
-        if kept is None or not kept.holds(entries):
+        place = None
+        if kept is not None and not kept.holds(entries):
+            place = kept.follow(entries)  # sorted anew, or else made again
+            if place is None:
+                kept = None
+        if kept is None:
             kept = self._kept[key] = Kept(entries, Parts(self._each(kind, entries, make)))
-        elif kept.stale:
+        elif kept.stale or place is not None:
             parts = kept.parts
             edited = set()
             for i in kept.stale:
@@ -561,11 +595,11 @@ class Renderer:
                     parts[i] = made
                     edited.add(i)
             kept.stale = set()
-            if edited:
+            if edited or place is not None:
                 run = parts.made.get(Run)
                 parts.made.clear()
                 if run is not None:  # what is known of its other fragments still holds
-                    parts.made[Run] = run.edited(parts, edited)
+                    parts.made[Run] = run.edited(parts, edited, place)
         return kept.parts
 
     def _each(self, kind: tuple, entries: list[Entry], make: Callable[[Any], Any]) -> list:

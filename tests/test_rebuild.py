@@ -12,6 +12,7 @@ import pytest
 from benchmarks.corpus import generate
 from legwork.build import Cache, Project, load_guide
 from legwork.errors import BuildFailed
+from legwork.linkcheck import scan
 from legwork.pages import SimilarExercises
 from legwork.site import SiteBuilder
 from legwork.validate import sort_key
@@ -272,6 +273,34 @@ def test_moving_an_entry_leaves_the_sitemap_which_lists_pages_by_url(guide_dir):
     assert result.in_place and "exercises/index.html" in result.written
     assert "sitemap.xml" not in result.written
     assert sitemap.read_text() == before
+
+
+def test_after_a_move_the_link_check_reads_the_kept_lists_in_their_new_order(guide_dir,
+                                                                             monkeypatch):
+    # A kept list sorted anew keeps what its link check found, moved to the new
+    # places: each id and each link within the page (the cards of a deck link to
+    # the body map's shapes) is found where the page really has it.
+    from legwork import render
+
+    monkeypatch.setattr(render, "LONG", 2)
+    builder = SiteBuilder(make_project(guide_dir), Cache())
+    builder.build(force=True)
+    assert list(builder.warm())
+    entry = guide_dir / "exercises" / "heel-drop.md"
+    edit(entry, "title: Heel drop", "title: Achilles heel drop")
+    assert builder.rebuild({entry}).in_place
+    lists = [page for page in builder.last.pages.values()
+             if page.template in ("exercises.html", "term.html", "deck.html")]
+    assert len(lists) > 5
+    for page in lists:
+        rendered = builder.renderer.render_page(page)
+        ids, links = rendered.scan(page.output_path, builder.last.links)
+        all_ids, all_links = scan(rendered.html)
+        assert ids == all_ids, page.url
+        within = {(link, at) for link, at, _ in links if link.startswith("#")}
+        assert within <= {(link, at) for link, at, _ in all_links}, page.url
+        assert {link for link, _ in within} == {
+            link for link, _, _ in all_links if link.startswith("#")}, page.url
 
 
 def test_lists_kept_for_pages_planned_again_are_let_go(guide_dir, monkeypatch):
