@@ -120,34 +120,43 @@ class Reuse:
     """(vocabulary, slug) of the terms that listed a moved entry before or list it now."""
 
     def exercises_by_term(self, guide: Guide) -> dict[tuple[str, str], list[Exercise]]:
-        """As `exercises_by_term`, from the last plan's term pages: only the
-        lists of `terms` are made again."""
+        """As `exercises_by_term`, from the last plan's term pages: the lists of
+        `terms` are the same lists, with the moved entries taken out and put back
+        where they sort now, so whatever the renderer kept of them follows."""
         index = {}
         for name in TAXONOMIES:
             for term in guide.vocabularies[name].terms.values():
                 listed = self.pages[term.url].context["exercises"]
                 key = (name, term.slug)
                 if key in self.terms:
-                    moved = {id(entry) for entry in self.moved}
-                    listed = [e for e in listed if id(e) not in moved]
-                    for entry in self.moved:
-                        if isinstance(entry, Exercise) and key in term_keys(entry):
-                            bisect.insort(listed, entry, key=sort_key)
+                    self._resort([listed], key, lambda _, listed=listed: listed)
                 if listed:
                     index[key] = listed
         return index
 
     def regroup(self, guide: Guide, groups: list[tuple[Term, list[Exercise]]],
                 key: tuple[str, str]) -> list[tuple[Term, list[Exercise]]]:
-        """As `by_level` for the term `key`, from its `groups` in the last plan."""
-        moved = {id(entry) for entry in self.moved}
-        by_slug = {level.slug: [e for e in listed if id(e) not in moved]
-                   for level, listed in groups}
-        for entry in self.moved:
-            if isinstance(entry, Exercise) and key in term_keys(entry):
-                bisect.insort(by_slug.setdefault(entry.level.slug, []), entry, key=sort_key)
+        """As `by_level` for the term `key`, from its `groups` in the last plan
+        (the same lists, sorted again like those of `exercises_by_term`)."""
+        by_slug = {level.slug: listed for level, listed in groups}
+        self._resort(list(by_slug.values()), key,
+                     lambda entry: by_slug.setdefault(entry.level.slug, []))
         levels = guide.vocabularies["levels"].terms
         return [(levels[slug], by_slug[slug]) for slug in levels if by_slug.get(slug)]
+
+    def _resort(self, lists: list[list[Exercise]], key: tuple[str, str],
+                home: Callable[[Exercise], list[Exercise]]) -> None:
+        """Take the moved entries out of `lists`, then put each that the term `key`
+        lists into its `home` list, where it sorts."""
+        for listed in lists:
+            ids = list(map(id, listed))  # found by identity, in C: no entry is compared
+            found = sorted((ids.index(id(entry)) for entry in self.moved if id(entry) in ids),
+                           reverse=True)
+            for at in found:
+                del listed[at]
+        for entry in self.moved:
+            if isinstance(entry, Exercise) and key in term_keys(entry):
+                bisect.insort(home(entry), entry, key=sort_key)
 
     def sources(self, sources: frozenset[str], key: tuple[str, str]) -> frozenset[str]:
         """The `sources` of the page of the term `key` in the last plan, now."""
@@ -487,7 +496,7 @@ def deck_parts(exercises: list[Exercise], marks: dict[int, bool] | None = None
     (`deck_marks`) saves reading each exercise's slug.
     """
     if len(exercises) <= DECK_SIZE:
-        return [exercises]
+        return [list(exercises)]  # its own list: a move sorts the term's in place
     parts: list[list[Exercise]] = []
 
     def share_out(stretch: list[Exercise]) -> None:

@@ -15,10 +15,12 @@ of the entries edited.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import itertools
 import json
+import operator
 import secrets
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -104,6 +106,8 @@ class Fragment:
         return self._within
 
 
+_html = operator.attrgetter("html")
+
 _NAMES: dict[frozenset[str], frozenset[str]] = {}
 """Each set of `Fragment._within_names` once."""
 
@@ -119,7 +123,7 @@ class Run:
     def __init__(self, fragments: list[Fragment],
                  settled: dict[tuple, tuple[Found, set[int]]] | None = None) -> None:
         self.fragments = fragments
-        self.html = "".join([fragment.html for fragment in fragments])
+        self.html = "".join(map(_html, fragments))
         self._settled = settled or {}
         """For each `known` (link index, page depth) at which every fragment's links
         to other pages work: what `scanned` found in them, and the positions of
@@ -128,14 +132,14 @@ class Run:
         """What `scanned` gave for each `known` once every fragment was settled."""
 
     def edited(self, fragments: list[Fragment], positions: set[int],
-               place: list[int] | None = None) -> Run:
+               place: Callable[[int], int] | None = None) -> Run:
         """The run of `fragments`, which differ from this run's at `positions` only,
-        once this run's are put in their new places (`place[i]`: where the i-th
+        once this run's are put in their new places (`place(i)`: where the i-th
         went), when given."""
         settled = self._settled
         if place is not None:
-            settled = {known: ([(place[i], ids, links) for i, ids, links in found],
-                               {place[i] for i in todo})
+            settled = {known: ([(place(i), ids, links) for i, ids, links in found],
+                               {place(i) for i in todo})
                        for known, (found, todo) in settled.items()}
         return Run(fragments, {
             known: ([item for item in found if item[0] not in positions], todo | positions)
@@ -230,6 +234,12 @@ are kept whole between renders once `Renderer.keep_lists` is set, so that
 showing one again costs nothing per entry (see `Renderer._per_entry`)."""
 
 
+Reordering = tuple[Callable[[list], list], Callable[[int], int]]
+"""How a list was put in a new order: a function that puts another list of as
+many items (what was made of each entry) in the same order, and one that gives
+each old position's new one."""
+
+
 class Kept:
     """A long list of entries and what `_per_entry` made of it."""
 
@@ -257,26 +267,82 @@ class Kept:
         # Compares the entries by identity first: quick when they are the same.
         return entries is self.source and entries == self.entries
 
-    def follow(self, entries: list[Entry]) -> list[int] | None:
-        """Take in that `entries`, the list kept, was sorted anew (an edit moved an
-        entry): its parts and stale positions are put in the new order, and the
-        new position of each old one returned. None when it holds other entries."""
+    def follow(self, entries: list[Entry]) -> Callable[[int], int] | None:
+        """Take in that `entries`, the list kept, was sorted anew (an edit moved
+        entries): its parts and stale positions are put in the new order, and a
+        function returned that gives each old position's new one. None when it
+        holds other entries."""
         if entries is not self.source or len(entries) != len(self.entries):
             return None
-        was = {id(entry): i for i, entry in enumerate(self.entries)}
-        order = [was.get(id(entry), -1) for entry in entries]
-        if len(was) != len(order) or -1 in order or len(set(order)) != len(order):
+        ids = list(map(id, entries))
+        was = list(map(id, self.entries))
+        found = self._stale_moved(ids, was) or self._reordered(ids, was)
+        if found is None:
+            return None
+        order, place = found
+        parts = Parts(order(self.parts))
+        if Run in self.parts.made:  # what is known of it still holds, in the new order
+            parts.made[Run] = self.parts.made[Run]
+        self.parts, self.entries = parts, list(entries)
+        self.stale = {place(i) for i in self.stale}
+        self._at = None
+        return place
+
+    def _stale_moved(self, ids: list[int], was: list[int]) -> Reordering | None:
+        """When only entries edited since (`stale`) changed places: the parts in
+        the new order, and each old position's new one. Quick for a long
+        list: the search for each moved entry and the comparison of the rest run
+        in C, and only the moved positions are looked at in Python."""
+        if not self.stale:
+            return None
+        moves = []  # (new position, old position) of each stale entry
+        for old in self.stale:
+            try:
+                moves.append((ids.index(was[old]), old))
+            except ValueError:
+                return None
+        moves.sort()
+        froms, tos = sorted(old for _, old in moves), [new for new, _ in moves]
+        rest_was, rest_now = list(was), list(ids)
+        for old in reversed(froms):
+            del rest_was[old]
+        for new in reversed(tos):
+            del rest_now[new]
+        if rest_was != rest_now:  # others moved too
+            return None
+        moved_to = {old: new for new, old in moves}
+
+        def order(parts: list) -> list:
+            rest = list(parts)
+            for old in reversed(froms):
+                del rest[old]
+            for new, old in moves:
+                rest.insert(new, parts[old])
+            return rest
+
+        def place(old: int) -> int:
+            if old in moved_to:
+                return moved_to[old]
+            new = old - bisect.bisect_left(froms, old)  # its rank among those left
+            for taken in tos:
+                if taken > new:
+                    break
+                new += 1
+            return new
+
+        return order, place
+
+    @staticmethod
+    def _reordered(ids: list[int], was: list[int]) -> Reordering | None:
+        """Any new order of the same entries (`ids` now, `was` before, by id())."""
+        at = {entry: i for i, entry in enumerate(was)}
+        order = [at.get(entry, -1) for entry in ids]
+        if len(at) != len(order) or -1 in order or len(set(order)) != len(order):
             return None
         place = [0] * len(order)
         for new, old in enumerate(order):
             place[old] = new
-        parts = Parts([self.parts[old] for old in order])
-        if Run in self.parts.made:  # what is known of it still holds, in the new order
-            parts.made[Run] = self.parts.made[Run]
-        self.parts, self.entries = parts, list(entries)
-        self.stale = {place[i] for i in self.stale}
-        self._at = None
-        return place
+        return (lambda parts: [parts[old] for old in order]), place.__getitem__
 
 
 class Rendered:
