@@ -25,7 +25,15 @@ from legwork.errors import ErrorLog
 from legwork.links import Checker, check_variant_loops, relink, reorder
 from legwork.load import ENTRY_FOLDERS, load_entry_cached
 from legwork.model import Entry, Exercise
-from legwork.pages import EntryPages, Page, Reuse, plan_pages, term_keys
+from legwork.pages import (
+    EntryPages,
+    Page,
+    Reuse,
+    check_unique_outputs,
+    replan_lists,
+    site_map,
+    term_keys,
+)
 from legwork.validate import read_entry, sort_key
 
 SHAPE = ("primary", "secondary", "goals", "level", "equipment", "topic")
@@ -142,11 +150,11 @@ def reshape(state: Loaded, entry_pages: EntryPages, pages: dict[str, Page],
     planned again when its entry was edited or its previous or next entry,
     similar exercises or backlinks' order changed; the pages and decks of the
     terms that list a moved entry, before or now, are planned again, with the
-    indexes, the deck of all cards and the data; those planned as before stay
-    the objects they were.
+    indexes and the deck of all cards (`replan_lists`); those planned as before
+    stay the objects they were, and so does every other page.
 
-    Returns the planner of entry pages, every page by URL in plan order, and
-    the URLs of the pages planned differently.
+    Returns the planner of entry pages, every page by URL, and the URLs of the
+    pages planned differently.
     """
     guide, links = state.guide, state.links
     moved = [links.entries[slug] for slug in sorted(edit.moved)]
@@ -164,17 +172,27 @@ def reshape(state: Loaded, entry_pages: EntryPages, pages: dict[str, Page],
             replan.add(slug)
     terms = {key for entry in moved for key in [*term_keys(entry),
                                                 *term_keys(edit.before[entry.slug])]}
-    planned: dict[str, Page] = {}
+    planned = dict(pages)
     changed: set[str] = set()
-    for page in plan_pages(guide, links, entry_pages, [
-            entry_pages.page(e) if e.slug in replan else pages[e.url]
-            for e in guide.entries()], Reuse(pages, moved, terms)):
-        before = pages.get(page.url)
-        if page is before or (page.entry is None and page == before):
-            planned[page.url] = before
-        else:
+    for slug in replan:
+        if slug in links.entries:
+            page = entry_pages.page(links.entries[slug])
             planned[page.url] = page
             changed.add(page.url)
+    reuse = Reuse(pages, moved, terms)
+    lists = replan_lists(guide, reuse)
+    for page in lists:
+        if page != planned.get(page.url):
+            planned[page.url] = page
+            changed.add(page.url)
+    gone = reuse.deck_urls(guide) - {page.url for page in lists}
+    for url in gone:
+        del planned[url]
+    if gone or not changed <= pages.keys():  # a deck has more or fewer pages now
+        sitemap = site_map(planned.values())
+        planned[sitemap.url] = sitemap
+        changed.add(sitemap.url)
+        check_unique_outputs(list(planned.values()))
     return entry_pages, planned, changed
 
 

@@ -12,7 +12,7 @@ import functools
 import itertools
 import operator
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -163,12 +163,19 @@ class Reuse:
         return sources - {entry.slug for entry in self.moved} | {
             entry.slug for entry in self.moved if key in term_keys(entry)}
 
-    def deck(self, url: str) -> list[Page]:
-        """The last plan's pages of the deck at `url`."""
-        found = [self.pages[url]]
-        while (more := f"{url}{len(found) + 1}/") in self.pages:
-            found.append(self.pages[more])
-        return found
+    def deck_urls(self, guide: Guide) -> set[str]:
+        """URLs of the last plan's pages of the decks planned again: all cards, and
+        the decks of `terms`."""
+        urls = set()
+        for key in [None, *self.terms]:
+            url = "cards/" if key is None else \
+                f"cards/{guide.vocabularies[key[0]].terms[key[1]].url}"
+            part, number = url, 1
+            while part in self.pages:
+                urls.add(part)
+                number += 1
+                part = f"{url}{number}/"
+        return urls
 
 
 def by_level(guide: Guide, exercises: list[Exercise]) -> list[tuple[Term, list[Exercise]]]:
@@ -292,13 +299,24 @@ class EntryPages:
         or terms of `moved` (`before`, by slug: as they were); every other entry
         still sorts where it did."""
         for siblings in {id(s): s for s in map(self.siblings, moved)}.values():
-            gone = {id(entry) for entry in moved}
-            siblings[:] = [e for e in siblings if id(e) not in gone]
-            for entry in moved:
-                if self.siblings(entry) is siblings:
-                    bisect.insort(siblings, entry, key=sort_key)
-            self.position.update((e.slug, i) for i, e in enumerate(siblings))
+            mine = [entry for entry in moved if self.siblings(entry) is siblings]
+            ids = list(map(id, siblings))  # found by identity, in C: no entry is compared
+            places = sorted((ids.index(id(entry)) for entry in mine), reverse=True)
+            for at in places:
+                del siblings[at]
+            for entry in mine:
+                bisect.insort(siblings, entry, key=sort_key)
+            # Only the entries between a moved one's old and new places shift.
+            ends = [*places, *(self.position_in(siblings, entry) for entry in mine)]
+            low, high = min(ends), max(ends) + 1
+            self.position.update((e.slug, i) for i, e in
+                                 enumerate(siblings[low:high], start=low))
         self.similar.move([e for e in moved if isinstance(e, Exercise)], before)
+
+    @staticmethod
+    def position_in(siblings: list[Entry], entry: Entry) -> int:
+        """Where `entry` sits in the sorted list `siblings`."""
+        return bisect.bisect_left(siblings, sort_key(entry), key=sort_key)
 
     def all(self) -> list[Page]:
         """Every entry page, exercises first."""
@@ -413,11 +431,13 @@ def _neighbours(entries: list, position: int) -> dict[str, Entry | None]:
 
 def taxonomy_pages(guide: Guide, tagged: dict[tuple[str, str], list[Exercise]],
                    reuse: Reuse | None = None) -> list[Page]:
-    """An index per taxonomy and a page per term (from `reuse` where it can)."""
+    """An index per taxonomy and a page per term; with `reuse`, the pages of its
+    terms only, made from their last plan."""
     pages = []
     every_exercise = guide.slugs["exercises"]
-    tips = _by_term(guide.tips)
-    plans = _by_term(guide.plans)
+    moved = {type(entry) for entry in reuse.moved} if reuse else {Tip, Plan}
+    tips = _by_term(guide.tips) if Tip in moved else None
+    plans = _by_term(guide.plans) if Plan in moved else None
     for name in TAXONOMIES:
         vocabulary = guide.vocabularies[name]
         title = {"levels": "Levels"}.get(name, name.capitalize())
@@ -429,11 +449,10 @@ def taxonomy_pages(guide: Guide, tagged: dict[tuple[str, str], list[Exercise]],
             key = (name, term.slug)
             before = reuse.pages[term.url] if reuse else None
             if reuse and key not in reuse.terms:
-                pages.append(before)
                 continue
             exercises = tagged.get(key, [])
-            term_tips = tips.get(key, [])
-            term_plans = plans.get(key, [])
+            term_tips = tips.get(key, []) if tips is not None else before.context["tips"]
+            term_plans = plans.get(key, []) if plans is not None else before.context["plans"]
             if before is not None:
                 groups = reuse.regroup(guide, before.context["groups"], key)
                 sources = reuse.sources(before.sources, key)
@@ -541,8 +560,8 @@ def deck_pages(url: str, title: str, exercises: list[Exercise], term: Term | Non
 
 def card_pages(guide: Guide, tagged: dict[tuple[str, str], list[Exercise]],
                reuse: Reuse | None = None) -> list[Page]:
-    """Printable decks of exercise cards: every card, and one deck per taxonomy term
-    (from `reuse` where it can)."""
+    """Printable decks of exercise cards: every card, and one deck per taxonomy term;
+    with `reuse`, the decks of its terms only, pages planned as before kept."""
     marks = deck_marks(guide) if len(guide.exercises) > DECK_SIZE else None
     pages = deck_pages("cards/", "All exercise cards", guide.exercises, None,
                        (("Exercises", "exercises/"),), reuse, marks)
@@ -550,8 +569,8 @@ def card_pages(guide: Guide, tagged: dict[tuple[str, str], list[Exercise]],
         for term in guide.vocabularies[name].terms.values():
             exercises = tagged.get((name, term.slug), [])
             if reuse and (name, term.slug) not in reuse.terms:
-                pages += reuse.deck(f"cards/{term.url}") if exercises else []
-            elif exercises:
+                continue
+            if exercises:
                 pages += deck_pages(f"cards/{term.url}", f"{term.name} cards", exercises,
                                     term, ((term.name, term.url),), reuse, marks)
     return pages
@@ -560,8 +579,11 @@ def card_pages(guide: Guide, tagged: dict[tuple[str, str], list[Exercise]],
 def index_pages(guide: Guide) -> list[Page]:
     """Home, the entry indexes and the files hosts and search engines look for."""
     everything = guide.slugs["entries"]
-    topics = guide.vocabularies["topics"].terms.values()
-    tips_by_topic = [(t, [tip for tip in guide.tips if tip.topic == t]) for t in topics]
+    by_topic: dict[str, list[Entry]] = {slug: [] for slug in guide.vocabularies["topics"].terms}
+    for tip in guide.tips:
+        by_topic[tip.topic.slug].append(tip)
+    tips_by_topic = [(guide.vocabularies["topics"].terms[slug], tips)
+                     for slug, tips in by_topic.items()]
     featured = [p for p in guide.plans
                 if p.slug in {r.slug for r in guide.config.featured_plans}]
     website = structured.json_ld({
@@ -576,9 +598,15 @@ def index_pages(guide: Guide) -> list[Page]:
              {"topics": [(t, tips) for t, tips in tips_by_topic if tips]}, guide.slugs["tips"]),
         Page("plans/", "plans.html", "Plans", {}, guide.slugs["plans"]),
         Page("404.html", "404.html", "Page not found", {}, frozenset(), absolute_links=True),
-        Page("sitemap.xml", "sitemap.xml", "Sitemap", {}, same_context=True),
         Page("robots.txt", "robots.txt", "robots.txt", {}, frozenset()),
     ]
+
+
+def site_map(pages: Iterable[Page]) -> Page:
+    """The sitemap of `pages`, in URL order, which no edit of an entry changes
+    (titles decide the guide's order)."""
+    urls = sorted(p.url for p in pages if p.output_path.endswith("index.html"))
+    return Page("sitemap.xml", "sitemap.xml", "Sitemap", {"urls": urls}, same_context=True)
 
 
 def check_unique_outputs(pages: list[Page]) -> None:
@@ -593,19 +621,24 @@ def check_unique_outputs(pages: list[Page]) -> None:
         owners[page.output_path] = page.url or "home"
 
 
-def plan_pages(guide: Guide, links: Links, entries: EntryPages | None = None,
-               entry_pages: list[Page] | None = None, reuse: Reuse | None = None
-               ) -> list[Page]:
-    """Every page of the site, in a stable order: the entry pages are `entry_pages`
-    when given (one per entry, in guide order), else planned by `entries`; the
-    pages of terms that `reuse` says are as they were are its pages."""
-    tagged = reuse.exercises_by_term(guide) if reuse else exercises_by_term(guide)
-    if entry_pages is None:
-        entry_pages = (entries or EntryPages(guide, links)).all()
-    pages = [*index_pages(guide), *entry_pages, *taxonomy_pages(guide, tagged, reuse),
-             *card_pages(guide, tagged, reuse), *search_pages(guide), *data_pages(guide)]
+def plan_pages(guide: Guide, links: Links, entries: EntryPages | None = None) -> list[Page]:
+    """Every page of the site, in a stable order; `entries` plans the entry pages."""
+    tagged = exercises_by_term(guide)
+    pages = [*index_pages(guide), *(entries or EntryPages(guide, links)).all(),
+             *taxonomy_pages(guide, tagged), *card_pages(guide, tagged), *search_pages(guide),
+             *data_pages(guide)]
+    pages.append(site_map(pages))
     check_unique_outputs(pages)
-    sitemap = next(p for p in pages if p.url == "sitemap.xml")
-    # In URL order, which no edit of an entry changes (titles decide the guide's order).
-    sitemap.context["urls"] = sorted(p.url for p in pages if p.output_path.endswith("index.html"))
     return pages
+
+
+def replan_lists(guide: Guide, reuse: Reuse) -> list[Page]:
+    """After an edit moved `reuse.moved` in the lists: the pages planned again
+    that list entries in the guide's order, or by term (home, the indexes, the
+    taxonomy indexes, the deck of all cards, the pages and decks of the terms
+    that `reuse` names). Those planned as before are the last plan's pages.
+    The search index and the data files list entries by slug, which a move
+    leaves as it was, and every other term's pages list the same entries."""
+    tagged = reuse.exercises_by_term(guide)
+    return [*index_pages(guide), *taxonomy_pages(guide, tagged, reuse),
+            *card_pages(guide, tagged, reuse)]

@@ -13,7 +13,7 @@ from benchmarks.corpus import generate
 from legwork.build import Cache, Project, load_guide
 from legwork.errors import BuildFailed
 from legwork.linkcheck import scan
-from legwork.pages import SimilarExercises
+from legwork.pages import EntryPages, SimilarExercises, plan_pages
 from legwork.site import SiteBuilder
 from legwork.validate import sort_key
 from legwork.workers import digest
@@ -233,6 +233,22 @@ def test_an_edit_that_moves_an_entry_in_the_lists_goes_in_place_and_gives_a_fres
     assert files(builder.project.out) == files(tmp_path / "fresh")
 
 
+def assert_plan_is_fresh(builder: SiteBuilder) -> None:
+    """The plan a move left (every page, what it shows and which entries it is
+    made from) is the plan made afresh from the same guide."""
+    guide, links = builder.last.loaded.guide, builder.last.loaded.links
+
+    def described(page):
+        return (page.template, page.title, page.context, page.sources, page.full_sources,
+                page.linked, page.breadcrumbs, page.entry, page.same_context)
+
+    fresh = {page.url: described(page) for page in plan_pages(guide, links,
+                                                               EntryPages(guide, links))}
+    kept = {url: described(page) for url, page in builder.last.pages.items()}
+    assert kept.keys() == fresh.keys()
+    assert [url for url in fresh if kept[url] != fresh[url]] == []
+
+
 def test_moves_and_term_changes_one_after_another_keep_every_list_right(guide_dir, tmp_path,
                                                                         monkeypatch):
     # Every list kept whole (as the dev server keeps long ones), every edit of
@@ -255,6 +271,7 @@ def test_moves_and_term_changes_one_after_another_keep_every_list_right(guide_di
         fresh = tmp_path / f"fresh{number}"
         assert SiteBuilder(make_project(guide_dir, fresh)).build().pages > 0
         assert files(builder.project.out) == files(fresh), what
+        assert_plan_is_fresh(builder)
         if "without" in what:
             assert "cards/equipment/box/index.html" in result.deleted
             assert not (builder.project.out / "cards" / "equipment" / "box").exists()
@@ -440,6 +457,7 @@ def test_moves_in_a_larger_guide_keep_similar_exercises_and_neighbours_right(tmp
         fresh = tmp_path / f"fresh{number}"
         assert SiteBuilder(make_project(content, fresh)).build().pages > 0
         assert files(builder.project.out) == files(fresh), what
+        assert_plan_is_fresh(builder)
 
 
 def test_a_broken_edit_in_place_is_reported_until_fixed(guide_dir, built):
