@@ -78,6 +78,46 @@ class Page:
         return output_path(self.url)
 
 
+class Showing:
+    """Which pages show each entry, so that the pages an edit changes are found
+    without asking every page (`Page.shows_change`). Entry pages, nearly all of
+    a large guide's, are indexed by the entries they show or link to; the other
+    pages, a few hundred lists, are asked."""
+
+    def __init__(self, pages: Iterable[Page]) -> None:
+        self._entry_pages: dict[str, set[str]] = {}
+        """Slug -> URLs of the entry pages that show the entry or link to it."""
+        self._others: dict[str, Page] = {}
+        for page in pages:
+            self.replace(None, page)
+
+    def replace(self, before: Page | None, after: Page | None) -> None:
+        """Take in that the page `before` (None: none) is now `after` (None: gone)."""
+        if before is not None:
+            if before.entry is None:
+                self._others.pop(before.url, None)
+            else:
+                for slug in before.sources | before.full_sources | before.linked:
+                    self._entry_pages[slug].discard(before.url)
+        if after is not None:
+            if after.entry is None:
+                self._others[after.url] = after
+            else:
+                for slug in after.sources | after.full_sources | after.linked:
+                    self._entry_pages.setdefault(slug, set()).add(after.url)
+
+    def changed_by(self, pages: dict[str, Page], changed: set[str], visible: set[str],
+                   relinked: set[str]) -> set[str]:
+        """URLs of the pages of `pages` (the plan indexed) that an edit changes; the
+        sets are those of `Page.shows_change` (`visible` and `relinked` are among
+        `changed`)."""
+        candidates = {url for slug in changed for url in self._entry_pages.get(slug, ())}
+        found = {url for url in candidates if pages[url].shows_change(changed, visible, relinked)}
+        found.update(url for url, page in self._others.items()
+                     if page.shows_change(changed, visible, relinked))
+        return found
+
+
 def _slugs(entries: list) -> frozenset[str]:
     return frozenset(map(_slug, entries))
 
@@ -309,8 +349,8 @@ class EntryPages:
             # Only the entries between a moved one's old and new places shift.
             ends = [*places, *(self.position_in(siblings, entry) for entry in mine)]
             low, high = min(ends), max(ends) + 1
-            self.position.update((e.slug, i) for i, e in
-                                 enumerate(siblings[low:high], start=low))
+            self.position.update(zip(map(_slug, siblings[low:high]), range(low, high),
+                                     strict=True))
         self.similar.move([e for e in moved if isinstance(e, Exercise)], before)
 
     @staticmethod

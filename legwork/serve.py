@@ -162,7 +162,7 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000,
 
     def after_rebuild() -> None:  # once the edit is out
         builder.save_manifest()
-        builder.renderer.index_lists()
+        builder.index()
         settle()
 
     for folder in (project.content, project.templates, project.static):

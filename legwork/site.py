@@ -25,7 +25,7 @@ from legwork.errors import ErrorLog
 from legwork.linkcheck import LinkIndex, checked, position
 from legwork.markdown import MarkdownBodies
 from legwork.model import Entry, same_vocabularies
-from legwork.pages import EntryPages, Page, plan_pages
+from legwork.pages import EntryPages, Page, Showing, plan_pages
 from legwork.render import Renderer
 from legwork.workers import Job, Stored, digest, render_to_staging
 from legwork.write import (
@@ -79,6 +79,9 @@ class Snapshot:
     """Template file -> (mtime, size) when it was last rendered."""
     statics: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Output path of a static file -> (mtime, size) of its source."""
+    showing: Showing | None = None
+    """Which of `pages` show each entry: made when first needed (see
+    `SiteBuilder.index`), kept up to date by edits in place."""
 
 
 @dataclass(frozen=True)
@@ -231,7 +234,15 @@ class SiteBuilder:
                 if checked(page.output_path):  # learns which fragments' links work
                     rendered.scan(page.output_path, last.links)
                 yield url
+        self.index()
+
+    def index(self) -> None:
+        """Work out now, rather than in the next rebuild, what an edit in place looks
+        up: where each entry sits in the long lists kept, and which pages show it.
+        The dev server does this while idle."""
         self.renderer.index_lists()
+        if self.last is not None and self.last.showing is None:
+            self.last.showing = Showing(self.last.pages.values())
 
     def rebuild(self, changed: set[Path] | None = None) -> RebuildResult:
         """Bring `project.out` up to date with the sources; raises BuildFailed.
@@ -256,22 +267,27 @@ class SiteBuilder:
             return self._rebuild_all(started)
         self.renderer.forget_entries(edit.visible | edit.changed)
         entry_pages, pages = last.entry_pages, last.pages
+        self.index()
+        showing = last.showing
         if edit.moved:
             entry_pages, pages, replanned = reshape(last.loaded, entry_pages, pages, edit)
             self.renderer.forget_lists(last.pages[url] for url in replanned
                                        if url in last.pages)
+            for url in replanned | (last.pages.keys() - pages.keys()):
+                showing.replace(last.pages.get(url), pages.get(url))
         else:
             replanned = set()
             for slug in edit.replanned:  # kept in the last plan even if the rebuild fails
                 page = entry_pages.page(last.loaded.links.entries[slug])
+                showing.replace(pages.get(page.url), page)
                 pages[page.url] = page
                 replanned.add(page.url)
-        dirty = {url for url, page in pages.items()
-                 if page.shows_change(edit.changed, edit.visible, edit.relinked)}
+        dirty = showing.changed_by(pages, edit.changed, edit.visible, edit.relinked)
         self.behind |= dirty | replanned
         try:
             result = self._finish(last.loaded, pages, entry_pages,
-                                  sorted(url for url in self.behind if url in pages), started)
+                                  sorted(url for url in self.behind if url in pages), started,
+                                  showing)
         except BaseException:
             # The lists were sorted again but the last plan is kept: plan it all next time.
             self.replan = self.replan or bool(edit.moved)
@@ -298,7 +314,8 @@ class SiteBuilder:
         return result
 
     def _finish(self, loaded: Loaded, pages: dict[str, Page], entry_pages: EntryPages,
-                dirty: list[str], started: float) -> RebuildResult:
+                dirty: list[str], started: float, showing: Showing | None = None
+                ) -> RebuildResult:
         """Render the `dirty` pages, check their links, write what changed."""
         last = self.last
         statics = static_files(self.project.static)
@@ -309,10 +326,12 @@ class SiteBuilder:
         outputs = {path: page.encoded() for path, page in rendered.items()}
         if loaded.guide.config.cname:
             outputs["CNAME"] = [loaded.guide.config.cname.encode() + b"\n"]
-        removed = {p.output_path for url, p in last.pages.items() if url not in pages}
+        removed = {last.pages[url].output_path for url in last.pages.keys() - pages.keys()}
         links = last.links.updated(last.links.files - removed - gone_statics | set(outputs)
                                    | set(statics))
-        links.ids = {k: v for k, v in last.links.ids.items() if k not in removed}
+        links.ids = dict(last.links.ids)
+        for path in removed:
+            links.ids.pop(path, None)
         log = ErrorLog()
         links.check_scanned({path: page.scan(path, links) for path, page in rendered.items()
                              if checked(path)},
@@ -325,7 +344,7 @@ class SiteBuilder:
         written, deleted = self._write(last, outputs, removed, statics)
         self.last = Snapshot(loaded, pages, entry_pages, last.digests, links,
                              self._template_stamps(),
-                             {path: _stamp(src) for path, src in statics.items()})
+                             {path: _stamp(src) for path, src in statics.items()}, showing)
         return RebuildResult(len(dirty), written, deleted, time.perf_counter() - started)
 
     def _dirty_pages(self, last: Snapshot, loaded: Loaded, pages: dict[str, Page]) -> list[str]:
