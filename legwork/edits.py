@@ -115,7 +115,7 @@ def in_order(entry_pages: EntryPages, entry: Entry) -> bool:
     """Whether `entry` still sorts between its neighbours in its list. (A sorted
     list stays sorted when each entry whose title changed still does.)"""
     siblings = entry_pages.siblings(entry)
-    at = entry_pages.position[entry.slug]
+    at = entry_pages.position(entry)
     key = sort_key(entry)
     return ((at == 0 or sort_key(siblings[at - 1]) < key)
             and (at + 1 == len(siblings) or key < sort_key(siblings[at + 1])))
@@ -201,7 +201,7 @@ def _neighbours(entry_pages: EntryPages, entries: list[Entry]) -> set[str]:
     found = set()
     for entry in entries:
         siblings = entry_pages.siblings(entry)
-        at = entry_pages.position[entry.slug]
+        at = entry_pages.position(entry)
         found.update(e.slug for e in siblings[max(at - 1, 0):at + 2])
     return found
 

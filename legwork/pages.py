@@ -331,8 +331,6 @@ class EntryPages:
         self.guide = guide
         self.links = links
         self.similar = SimilarExercises(guide)
-        self.position = {e.slug: i for entries in (guide.exercises, guide.tips, guide.plans)
-                         for i, e in enumerate(entries)}
 
     def move(self, moved: list[Entry], before: dict[str, Entry]) -> None:
         """Sort the guide's lists again after an edit in place changed the titles
@@ -341,26 +339,27 @@ class EntryPages:
         for siblings in {id(s): s for s in map(self.siblings, moved)}.values():
             mine = [entry for entry in moved if self.siblings(entry) is siblings]
             ids = list(map(id, siblings))  # found by identity, in C: no entry is compared
-            places = sorted((ids.index(id(entry)) for entry in mine), reverse=True)
-            for at in places:
+            for at in sorted((ids.index(id(entry)) for entry in mine), reverse=True):
                 del siblings[at]
             for entry in mine:
                 bisect.insort(siblings, entry, key=sort_key)
-            # Only the entries between a moved one's old and new places shift.
-            ends = [*places, *(self.position_in(siblings, entry) for entry in mine)]
-            low, high = min(ends), max(ends) + 1
-            self.position.update(zip(map(_slug, siblings[low:high]), range(low, high),
-                                     strict=True))
         self.similar.move([e for e in moved if isinstance(e, Exercise)], before)
 
-    @staticmethod
-    def position_in(siblings: list[Entry], entry: Entry) -> int:
-        """Where `entry` sits in the sorted list `siblings`."""
-        return bisect.bisect_left(siblings, sort_key(entry), key=sort_key)
+    def position(self, entry: Entry) -> int:
+        """Where `entry` sits in its list (`siblings`): found by its title, or, when
+        an edit gave it a title the list is not sorted by yet, by identity."""
+        siblings = self.siblings(entry)
+        at = bisect.bisect_left(siblings, sort_key(entry), key=sort_key)
+        if at < len(siblings) and siblings[at] is entry:
+            return at
+        return list(map(id, siblings)).index(id(entry))  # in C: no entry is compared
 
     def all(self) -> list[Page]:
         """Every entry page, exercises first."""
-        return [self.page(entry) for entry in self.guide.entries()]
+        guide = self.guide
+        return [self._page(entry, _neighbours(siblings, at))
+                for siblings in (guide.exercises, guide.tips, guide.plans)
+                for at, entry in enumerate(siblings)]
 
     def siblings(self, entry: Entry) -> list[Entry]:
         """The sorted list of the guide that holds `entry`."""
@@ -370,7 +369,9 @@ class EntryPages:
 
     def page(self, entry: Entry) -> Page:
         """The page of one entry."""
-        neighbours = _neighbours(self.siblings(entry), self.position[entry.slug])
+        return self._page(entry, _neighbours(self.siblings(entry), self.position(entry)))
+
+    def _page(self, entry: Entry, neighbours: dict[str, Entry | None]) -> Page:
         if isinstance(entry, Exercise):
             return self._exercise(entry, neighbours)
         if isinstance(entry, Tip):
