@@ -844,4 +844,7 @@ def site_root(context: Any) -> str:
 def href(context: Any, target: Any) -> str:
     """A link to a site URL, or to an object with a `.url`, from the current page."""
     url = target if isinstance(target, str) else target.url
-    return _link(context["page"], url, context["site"].base_url)
+    page: Page = context["page"]
+    if page.absolute_links:
+        return absolute_path(url, context["site"].base_url)
+    return relative_url(url, page.url)

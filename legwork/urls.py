@@ -19,19 +19,17 @@ def output_path(url: str) -> str:
 
 
 def relative_url(target: str, page: str) -> str:
-    """`target` (site-root URL, may carry #fragment) as a link from the page at `page`."""
+    """`target` (site-root URL, may carry #fragment) as a link from the page at `page`:
+    up from the page's folder to the first folder that holds the target, then down."""
     path, hash_, fragment = target.partition("#")
     if path == "" or path.endswith("/"):
         path += "index.html"
-    page_parts = page.split("/")[:-1]  # the folders the page sits in
-    target_parts = path.split("/")
-    common = 0
-    for a, b in zip(page_parts, target_parts[:-1], strict=False):
-        if a != b:
-            break
-        common += 1
-    rel = "../" * (len(page_parts) - common) + "/".join(target_parts[common:])
-    return rel + hash_ + fragment
+    folder = page[:page.rfind("/") + 1]  # "exercises/lunge/"; "" for a page at the root
+    up = 0
+    while folder and not path.startswith(folder):  # folders end in "/": whole names match
+        folder = folder[:folder.rfind("/", 0, -1) + 1]
+        up += 1
+    return "../" * up + path[len(folder):] + hash_ + fragment
 
 
 def root_prefix(page: str) -> str:

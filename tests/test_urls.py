@@ -33,3 +33,21 @@ def test_absolute_path_uses_the_base_url_path():
 def test_root_prefix_climbs_to_the_site_root():
     assert [root_prefix(p) for p in ["", "404.html", "tips/", "exercises/squat/"]] == [
         "./", "./", "../", "../../"]
+
+
+URLS = ["", "exercises/", "exercises/squat/", "exercises/lunge/", "muscles/", "muscles/calves/",
+        "cards/", "cards/2/", "cards/muscles/calves/", "cards/muscles/calves/3/", "tips/rest/",
+        "static/style.css", "sitemap.xml", "search-index.js", "exercises/squat/#steps", "#main"]
+
+
+@pytest.mark.parametrize("page", [url for url in URLS if "#" not in url])
+def test_every_relative_link_leads_to_its_target_from_every_page(page):
+    # Followed from the page's file, the link names the target's file (and keeps
+    # its #fragment), whether the two share folders or not. Targets are URLs from
+    # the site root: "#main" is the home page's.
+    from legwork.linkcheck import resolve
+
+    for target in URLS:
+        path, _, fragment = target.partition("#")
+        link = relative_url(target, page)
+        assert resolve(link, output_path(page)) == (output_path(path), fragment), (target, link)
