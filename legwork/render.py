@@ -122,7 +122,10 @@ class Run:
 
     def __init__(self, fragments: list[Fragment],
                  settled: dict[tuple, tuple[Found, set[int]]] | None = None) -> None:
-        self.fragments = fragments
+        self.fragments = list(fragments)
+        """Its own list: the `Parts` a run is made of keep the run (`Parts.made`), and
+        a run holding them would make a reference cycle, which the dev server,
+        having frozen what is alive (`gc.freeze`), would never free once let go."""
         self.html = "".join(map(_html, fragments))
         self._settled = settled or {}
         """For each `known` (link index, page depth) at which every fragment's links

@@ -1,6 +1,7 @@
 """Rebuilds in a long-running process re-render only what an edit affects."""
 
 import copy
+import gc
 import json
 import random
 import re
@@ -345,6 +346,35 @@ def test_lists_kept_for_pages_planned_again_are_let_go(guide_dir, monkeypatch):
         assert list(builder.warm())  # every page's lists kept again
         kept.append(len(builder.renderer._kept))
     assert kept == [kept[0]] * 4
+
+
+def test_moves_while_serving_free_the_lists_they_replace(guide_dir, monkeypatch):
+    # The dev server freezes what is alive after each edit (`Settler`), so a list
+    # it lets go that sits in a reference cycle would never be freed: each move
+    # would keep the lists it replaced (6 MB for the exercise index of 10,000
+    # entries). Moving an entry back and forth replaces the same lists each time;
+    # once the pattern repeats, the objects alive, frozen or not, stop growing.
+    from legwork import render
+    from legwork.serve import Settler
+
+    monkeypatch.setattr(render, "LONG", 2)
+    builder = SiteBuilder(make_project(guide_dir), Cache())
+    builder.build(force=True)
+    assert list(builder.warm())
+    settle = Settler()
+    entry = guide_dir / "exercises" / "heel-drop.md"
+    alive = []
+    try:
+        for title in ["Achilles heel drop", "Heel drop"] * 4:
+            write(entry, re.sub(r"title: .*", f"title: {title}", entry.read_text(), count=1))
+            assert builder.rebuild({entry}).in_place
+            builder.save_manifest()
+            builder.index()
+            settle()
+            alive.append(len(gc.get_objects()) + gc.get_freeze_count())
+    finally:
+        gc.unfreeze()
+    assert alive[6] <= alive[4] and alive[7] <= alive[5], alive
 
 
 def test_making_an_entry_a_draft_while_serving_takes_the_full_rebuild(guide_dir, tmp_path):
