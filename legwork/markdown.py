@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -78,6 +79,11 @@ class MarkdownBodies:
         self.md = make_parser()
         self._found: dict[str, list[tuple[str, int, int]]] = {}
         """Body -> its references, so a rebuild does not scan unchanged bodies again."""
+        self.keep = False
+        """Keep each entry's body as HTML (the dev server does, as it renders the same
+        pages again after edits): shown again, it is not parsed again."""
+        self._html: dict[str, tuple[str, tuple[tuple[str, Any], ...], Markup]] = {}
+        """Slug -> (body, what `resolve` gave for each of its links, in order, HTML)."""
 
     def tokens(self, entry: Entry) -> list[Token]:
         """The parsed body of `entry`."""
@@ -92,9 +98,27 @@ class MarkdownBodies:
                 for slug, line, column in found]
 
     def render(self, entry: Entry, resolve: Resolver) -> Markup:
-        """The body as HTML, with `[[slug]]` links made relative by `resolve`."""
-        html = self.md.renderer.render(self.tokens(entry), self.md.options, {"resolve": resolve})
-        return Markup(html)
+        """The body as HTML, with `[[slug]]` links made relative by `resolve`.
+
+        A body kept (see `keep`) is shown as it was while it reads the same and
+        `resolve` gives what it gave for each of its links: that is all its HTML
+        depends on, so a linked entry's new title is always seen."""
+        kept = self._html.get(entry.slug) if self.keep else None
+        if kept is not None and kept[0] == entry.body and all(
+                resolve(slug) == resolved for slug, resolved in kept[1]):
+            return kept[2]
+        asked: list[tuple[str, Any]] = []
+
+        def recorded(slug: str) -> tuple[str, str] | None:
+            resolved = resolve(slug)
+            asked.append((slug, resolved))
+            return resolved
+
+        html = Markup(self.md.renderer.render(self.tokens(entry), self.md.options,
+                                              {"resolve": recorded}))
+        if self.keep:
+            self._html[entry.slug] = (entry.body, tuple(asked), html)
+        return html
 
 
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")

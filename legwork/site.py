@@ -224,7 +224,7 @@ class SiteBuilder:
         last = self.last
         if last is None:
             return
-        self.renderer.keep_lists = True
+        self.keep()
         entry_urls = {entry.url for entry in last.loaded.guide.entries()}
         for url, page in list(last.pages.items()):
             if self.last is not last:
@@ -235,6 +235,12 @@ class SiteBuilder:
                     rendered.scan(page.output_path, last.links)
                 yield url
         self.index()
+
+    def keep(self) -> None:
+        """Keep long lists whole and bodies as HTML between renders from now on:
+        worth it in a long-running process, which renders them again after edits."""
+        self.renderer.keep_lists = True
+        self.bodies.keep = True
 
     def index(self) -> None:
         """Work out now, rather than in the next rebuild, what an edit in place looks
@@ -253,7 +259,7 @@ class SiteBuilder:
         """
         started = time.perf_counter()
         self.cache = self.cache or Cache()
-        self.renderer.keep_lists = True
+        self.keep()
         if self.last is None:
             self.build(force=True)
             return RebuildResult(len(self.last.pages), [], [], time.perf_counter() - started)

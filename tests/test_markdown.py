@@ -79,3 +79,28 @@ def test_only_safe_link_schemes_are_kept(url, kept):
 def test_unsafe_markdown_link_is_left_as_text():
     html = render("[click](javascript:alert(1))")
     assert "href" not in html
+
+
+def test_a_kept_body_is_shown_again_until_it_or_a_link_in_it_reads_differently(monkeypatch):
+    # The dev server keeps bodies as HTML. One shown again is not parsed again,
+    # unless its text changed or a `[[link]]` in it resolves differently (the
+    # linked entry's new title, another page's relative link).
+    bodies = MarkdownBodies()
+    bodies.keep = True
+    parsed = []
+    parse = bodies.tokens
+    monkeypatch.setattr(bodies, "tokens", lambda entry: parsed.append(entry.body) or parse(entry))
+    entry = tip("See [[squat]] and [[lunge|the lunge]].")
+
+    def titled(title: str):
+        return lambda slug: (f"../{slug}/", title if slug == "squat" else slug.upper())
+
+    first = bodies.render(entry, titled("Squat"))
+    assert bodies.render(entry, titled("Squat")) is first and len(parsed) == 1
+    retitled = bodies.render(entry, titled("Back squat"))
+    assert 'href="../squat/">Back squat</a>' in retitled and len(parsed) == 2
+    assert bodies.render(entry, lambda slug: (f"../../x/{slug}/", "Back squat")) != retitled
+    entry.body = "See [[squat]]."
+    assert bodies.render(entry, titled("Back squat")) == \
+        '<p>See <a href="../squat/">Back squat</a>.</p>\n' and len(parsed) == 4
+    assert str(first) == render("See [[squat]] and [[lunge|the lunge]].").replace("SQUAT", "Squat")

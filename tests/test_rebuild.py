@@ -188,6 +188,27 @@ def test_a_title_edit_rerenders_the_pages_whose_body_links_to_the_entry(guide_di
                               "title: Bridges")
 
 
+def test_a_body_shown_again_after_its_link_target_is_renamed_shows_the_new_title(guide_dir,
+                                                                                tmp_path):
+    # The dev server keeps bodies as HTML once it has rendered them: the tip's
+    # page is rendered by the first edit, and the second edit renames the entry
+    # its body links to.
+    tip = guide_dir / "tips" / "glute-work.md"
+    write(tip, "---\ntitle: Glute work\nsummary: Why hips matter.\ngoals: [distance]\n"
+          "topic: form\n---\nTry the [[bridge]] twice a week.\n")
+    builder = SiteBuilder(make_project(guide_dir), Cache())
+    builder.build(force=True)
+    bridge = guide_dir / "exercises" / "bridge.md"
+    for path, old, new in [(tip, "summary: Why", "summary: Why the"),
+                           (bridge, "title: Bridge", "title: Glute bridge")]:
+        edit(path, old, new)
+        assert builder.rebuild({path}).in_place
+    assert SiteBuilder(make_project(guide_dir, tmp_path / "fresh")).build().pages > 0
+    assert files(builder.project.out) == files(tmp_path / "fresh")
+    assert ">Glute bridge</a> twice a week" in (
+        builder.project.out / "tips" / "glute-work" / "index.html").read_text()
+
+
 @pytest.mark.parametrize("what, old, new", [
     ("name", "{name: Distance,", "{name: Long distance,"),
     ("description", "description: Go farther.", "description: Go much farther."),
