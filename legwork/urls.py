@@ -10,6 +10,7 @@ which only ever live on a web server, keep the directory form.
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 
@@ -21,10 +22,19 @@ def output_path(url: str) -> str:
 def relative_url(target: str, page: str) -> str:
     """`target` (site-root URL, may carry #fragment) as a link from the page at `page`:
     up from the page's folder to the first folder that holds the target, then down."""
+    folder = page[:page.rfind("/") + 1]  # "exercises/lunge/"; "" for a page at the root
+    if folder and not target.startswith(folder):
+        # One folder up, the link is the same from every page there: kept for them all.
+        return "../" + _from_folder(target, folder[:folder.rfind("/", 0, -1) + 1])
+    return _from_folder(target, folder)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _from_folder(target: str, folder: str) -> str:
+    """`target` as a link from a page in `folder` (a path ending in "/", or "")."""
     path, hash_, fragment = target.partition("#")
     if path == "" or path.endswith("/"):
         path += "index.html"
-    folder = page[:page.rfind("/") + 1]  # "exercises/lunge/"; "" for a page at the root
     up = 0
     while folder and not path.startswith(folder):  # folders end in "/": whole names match
         folder = folder[:folder.rfind("/", 0, -1) + 1]
