@@ -403,11 +403,16 @@ class SiteBuilder:
         out = self.project.out
         sizes = {path: sum(map(len, parts)) for path, parts in files.items()}
         largest_first = sorted(files, key=lambda path: (-sizes[path], path))
+
+        def update(path: str) -> bool:  # compared and, when it differs, written at once
+            found = _differs(out / path, files[path], sizes[path])
+            if found:
+                _replace(out / path, files[path], new_folder=found is MISSING)
+            return bool(found)
+
         with ThreadPoolExecutor(WRITERS) as pool:
-            differs = pool.map(lambda path: _differs(out / path, files[path], sizes[path]),
-                               largest_first)
-            changed = [path for path, yes in zip(largest_first, differs, strict=True) if yes]
-            list(pool.map(lambda path: _replace(out / path, files[path]), changed))
+            wrote = list(pool.map(update, largest_first))
+        changed = [path for path, yes in zip(largest_first, wrote, strict=True) if yes]
         for path in changed:  # hashed when the manifest is saved
             last.digests.pop(path, None)
         self.unhashed.update(changed)
@@ -429,8 +434,14 @@ def _slugs(entries: list[Entry] | None) -> list[str]:
     return [e.slug for e in entries or []]
 
 
-def _differs(target: Path, parts: list[bytes], size: int) -> bool:
-    """Whether the file `target` differs from `parts` (of `size` bytes in all)."""
+MISSING = "missing"
+"""What `_differs` says of a file that is not there (it differs, and its folder may
+be missing too)."""
+
+
+def _differs(target: Path, parts: list[bytes], size: int) -> bool | str:
+    """Whether the file `target` differs from `parts` (of `size` bytes in all), or
+    MISSING."""
     try:
         with target.open("rb", buffering=0) as file:
             if os.fstat(file.fileno()).st_size != size:
@@ -447,16 +458,18 @@ def _differs(target: Path, parts: list[bytes], size: int) -> bool:
                     start += len(block)
                     step = min(step * 2, BLOCK)
     except FileNotFoundError:
-        return True
+        return MISSING
     return False
 
 
-def _replace(target: Path, parts: list[bytes]) -> None:
+def _replace(target: Path, parts: list[bytes], new_folder: bool = True) -> None:
     """Write `target` whole, never showing a part-written file: the data goes to a
     temporary file that then takes the target's name. The old file is removed
     first: renaming over it makes ext4 write the new file to disk at once
-    (auto_da_alloc), which takes several times longer than the write."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    (auto_da_alloc), which takes several times longer than the write. The folder
+    is made first when it may be missing (`new_folder`)."""
+    if new_folder:
+        target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
     with temporary.open("wb") as file:
         file.writelines(parts)

@@ -679,7 +679,7 @@ def test_a_rebuild_tells_a_file_that_differs_by_one_byte_from_one_that_does_not(
     assert not site._differs(there, parts, 17)
     assert site._differs(there, [b"<p>", b"Edited 2.", b"</p>\n"], 17)  # the same size
     assert site._differs(there, [*parts, b"\n"], 18)
-    assert site._differs(tmp_path / "missing.html", parts, 17)
+    assert site._differs(tmp_path / "missing.html", parts, 17) is site.MISSING  # folder too
 
 
 @pytest.mark.parametrize("where", [0, 4, 9, 10, 11, 4999, 7090, 7123])
