@@ -594,8 +594,9 @@ class Renderer:
         """A JSON array of one record per entry, as Jinja's `tojson` would write it.
 
         `kind` names the record: "search" for the search index, else the data file
-        ("exercises", "tips", "plans"). Each record is made once and kept while its
-        entry stays the same, so after an edit only that entry's record is made again.
+        ("exercises", "tips", "plans"). A long-running process (`keep_lists`) makes
+        each record once and keeps it while its entry stays the same, so after an
+        edit only that entry's record is made again.
         """
         pad = "\n" + " " * (indent or 0)
 
@@ -605,7 +606,10 @@ class Renderer:
             # Indented, each record sits one level deeper inside the array.
             return text.replace("\n", pad) if indent else text
 
-        parts = self._per_entry(("record", kind, indent), entries, make)
+        if self.keep_lists:
+            parts = self._per_entry(("record", kind, indent), entries, make)
+        else:  # a one-off build shows each record once, in one file: none is kept
+            parts = Parts(list(map(make, entries)))
         array = parts.made.get("array")
         if array is None:
             opening, separator, closing = ("[", ", ", "]") if indent is None else \

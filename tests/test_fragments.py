@@ -209,3 +209,15 @@ def test_a_kept_list_whose_other_entries_moved_is_reordered_the_general_way():
     assert kept.parts == list(range(99, -1, -1))
     assert place(0) == 99 and place(7) == 92 and kept.stale == {92}
     assert kept.follow([*entries, SimpleNamespace(slug="new")]) is None  # other entries
+
+
+def test_records_are_kept_by_the_dev_server_only(guide_dir):
+    # Each record of the data files and the search index shows in one file: a
+    # one-off build makes it, writes it and lets it go (in a 10,000-entry guide,
+    # 17 MB less in the worker that renders them). The dev server keeps them, so
+    # an edit makes only the edited entry's record again.
+    builder = served(guide_dir)
+    assert [kind for kind in builder.renderer._entries if kind[0] == "record"] == []
+    assert list(builder.warm())
+    kept = {kind[1] for kind in builder.renderer._entries if kind[0] == "record"}
+    assert kept == {"search", "exercises", "tips", "plans"}
