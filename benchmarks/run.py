@@ -118,6 +118,23 @@ def wait_for_rebuild(lines: list[str], seen: int, deadline: float) -> float:
     raise RuntimeError("no rebuild seen:\n" + "".join(lines[seen:]))
 
 
+EDITED = "exercises/exercise-00001.md"
+"""The entry the edits while serving change, relative to the corpus."""
+
+
+def one_entry_edits(runs: int) -> list[tuple[str, str, str]]:
+    """(kind, text replaced, replacement) of `runs` edits of EDITED of each kind:
+    a paragraph of its body, its summary (which every list shows) and its title,
+    which moves it to the front of its lists, then to the end, and so on. Each
+    edit is made to the original text."""
+    edits = [("body", "## Why it helps", f"## Why it helps\n\nEdited paragraph {n}.\n\n"
+              "## Why it helps") for n in range(runs)]
+    edits += [("summary", "summary: ", f"summary: Edited {n}. ") for n in range(runs)]
+    edits += [("title", "title: Exercise 1\n",
+               f"title: {'Aa' if n % 2 == 0 else 'Zz'} edited {n}\n") for n in range(runs)]
+    return edits
+
+
 def edit_while_serving(content: Path, out: Path, runs: int, result: SizeResult) -> None:
     """Start `serve`, edit one entry `runs` times, time each rebuild."""
     command = [sys.executable, str(REPO / "build.py"), "serve", "--content", str(content),
@@ -134,20 +151,12 @@ def edit_while_serving(content: Path, out: Path, runs: int, result: SizeResult) 
                 ready.set()
 
     threading.Thread(target=read, daemon=True).start()
-    entry = content / "exercises" / "exercise-00001.md"
+    entry = content / EDITED
     original = entry.read_text()
     try:
         if not ready.wait(1800):
             raise RuntimeError("serve did not start or warm up:\n" + "".join(lines))
-        edits = [("body", f"## Why it helps\n\nEdited paragraph {n}.\n\n## Why it helps")
-                 for n in range(runs)]
-        edits += [("summary", f"summary: Edited {n}. ") for n in range(runs)]
-        # Each title edit moves the entry: to the front of its lists, then to the end.
-        edits += [("title", f"title: {'Aa' if n % 2 == 0 else 'Zz'} edited {n}\n")
-                  for n in range(runs)]
-        olds = {"body": "## Why it helps", "summary": "summary: ", "title": "title: Exercise 1\n"}
-        for kind, replacement in edits:
-            old = olds[kind]
+        for kind, old, replacement in one_entry_edits(runs):
             seen = len(lines)
             time.sleep(1.0)  # let the watcher settle between edits
             started = time.perf_counter()

@@ -147,6 +147,14 @@ def warm_up(builder: SiteBuilder, settle: Callable[[], None]) -> None:
     ioloop.IOLoop.current().add_callback(step)
 
 
+def after_edit(builder: SiteBuilder, settle: Callable[[], None]) -> None:
+    """What the server does once an edit is out: save the manifest, index what the
+    next edit looks up, and `settle` memory."""
+    builder.save_manifest()
+    builder.index()
+    settle()
+
+
 def serve(project: Project, host: str = "127.0.0.1", port: int = 8000,
           open_browser: bool = False) -> None:
     """Build, serve and watch until interrupted."""
@@ -160,10 +168,8 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000,
         report(app, lambda: builder.rebuild(set(changed)))
         ioloop.IOLoop.current().add_callback(after_rebuild)
 
-    def after_rebuild() -> None:  # once the edit is out
-        builder.save_manifest()
-        builder.index()
-        settle()
+    def after_rebuild() -> None:
+        after_edit(builder, settle)
 
     for folder in (project.content, project.templates, project.static):
         server.watch(str(folder), rebuild)

@@ -70,3 +70,20 @@ def test_the_runner_reads_the_rebuild_time_the_server_reports(line, seconds):
     lines = ["caches warmed in 6.03 s: edits of listed entries are quick from now on\n",
              line + "\n"]
     assert wait_for_rebuild(lines, 0, time.perf_counter() + 1) == pytest.approx(seconds)
+
+
+def test_the_profile_of_edits_times_each_kind_and_every_stage_of_a_move(tmp_path, capsys):
+    from benchmarks.profile_edits import STAGES
+    from benchmarks.profile_edits import main as profile_edits
+
+    timings = profile_edits(["--entries", "50", "--edits", "2", "--work", str(tmp_path),
+                             "--profile"])
+    assert {kind: len(seconds) for kind, seconds in timings.items()} == {
+        "body": 2, "summary": 2, "title": 2}
+    assert all(seconds > 0 for kind in timings.values() for seconds in kind)
+    out = capsys.readouterr().out
+    stages = {line.split(" ms  ", 1)[1]: float(line.split(" ms  ", 1)[0])
+              for line in out.splitlines() if " ms  " in line}
+    assert [what for _, _, what in STAGES if stages.get(what, 0) <= 0] == []
+    source = tmp_path / "profile-n50" / "content" / "exercises" / "exercise-00001.md"
+    assert "title: Exercise 1\n" in source.read_text()  # put back
