@@ -36,7 +36,7 @@ STAGES = [
     ("edits.py", "edit_in_place", "read and check the edited file"),
     ("edits.py", "reshape", "plan again what the move changes"),
     ("build.py", "render_pages", "render the pages that show the change"),
-    ("render.py", "encoded", "encode them"),
+    ("fragments.py", "encoded", "encode them"),
     ("linkcheck.py", "check_scanned", "check their links"),
     ("site.py", "_write", "compare with the files there, write those that differ"),
 ]

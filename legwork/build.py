@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from legwork.errors import ErrorLog
+from legwork.fragments import Rendered
 from legwork.links import Links, link
 from legwork.load import load_content
 from legwork.markdown import MarkdownBodies
 from legwork.model import Guide
 from legwork.pages import Page
-from legwork.render import Rendered, Renderer
+from legwork.render import Renderer
 from legwork.validate import normalise_base_url, validate
 
 

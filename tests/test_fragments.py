@@ -141,8 +141,8 @@ def test_workers_with_cards_made_first_build_the_same_site_as_one_process(guide_
 
 
 def test_a_run_edited_in_a_few_places_reads_like_a_run_made_afresh():
+    from legwork.fragments import Fragment, Run
     from legwork.linkcheck import LinkIndex
-    from legwork.render import Fragment, Run
 
     def item(n: int, anchor: str) -> Fragment:
         return Fragment(f'<li id="item-{n}"><a href="../x/index.html">x</a>'
@@ -174,7 +174,7 @@ def test_a_kept_list_follows_edited_entries_to_their_new_places(moves):
     # must map to where that entry is now, as the general reordering has it.
     from types import SimpleNamespace
 
-    from legwork.render import Kept, Parts
+    from legwork.fragments import Kept, Parts
 
     entries = [SimpleNamespace(slug=f"e{n}") for n in range(800)]
     kept = Kept(entries, Parts([f"part of e{n}" for n in range(800)]))
@@ -198,7 +198,7 @@ def test_a_kept_list_follows_edited_entries_to_their_new_places(moves):
 def test_a_kept_list_whose_other_entries_moved_is_reordered_the_general_way():
     from types import SimpleNamespace
 
-    from legwork.render import Kept, Parts
+    from legwork.fragments import Kept, Parts
 
     entries = [SimpleNamespace(slug=f"e{n}") for n in range(100)]
     kept = Kept(entries, Parts(list(range(100))))

@@ -1,0 +1,387 @@
+"""Pages made of fragments: pieces that many pages share, rendered once.
+
+Pieces that many pages share (cards, list items, body maps) are fragments,
+rendered once. A page is kept as its template's own text and the fragments it
+output in between (`Rendered`), so the megabytes of a long list are never
+copied into it, and the link check reads each fragment once, not once per
+page showing it. A run of fragments (a list, a deck) knows what its link
+check found. A long-running process keeps long lists whole between edits
+(`Kept`), makes again only the items of the entries edited, and follows an
+entry an edit moved to its new place.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import operator
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from legwork.linkcheck import LinkIndex, PageScan, scan
+from legwork.model import Entry
+
+
+class Fragment:
+    """HTML rendered once and output by many pages; its ids and links found once."""
+
+    __slots__ = ("html", "_scan", "_within", "_within_names", "_fine_index", "_fine_depths")
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+        self._scan: PageScan | None = None
+        self._within: list[tuple[str, int, int]] | None = None
+        self._within_names: frozenset[str] = frozenset()
+        """The links of `within`, by name: a list whose earlier items had them all
+        adds nothing of this one to its page's links to check."""
+        self._fine_index: object = None
+        self._fine_depths = 0
+        """With the link index `_fine_index`: a bit for each page depth from which
+        every link in it to another page or file is known to work (a card is
+        shown on deck pages of several depths)."""
+
+    def fine(self, known: tuple) -> bool:
+        """Whether its links to other pages are known to work at `known`: (link
+        index token, page depth)."""
+        return bool(known) and self._fine_index is known[0] and bool(
+            self._fine_depths >> known[1] & 1)
+
+    def mark_fine(self, known: tuple) -> None:
+        if self._fine_index is not known[0]:
+            self._fine_index, self._fine_depths = known[0], 0
+        self._fine_depths |= 1 << known[1]
+
+    def scan(self) -> PageScan:
+        if self._scan is None:
+            self._scan = scan(self.html)
+        return self._scan
+
+    def scanned(self, known: tuple, index: LinkIndex | None, path: str,
+                depth: int) -> PageScan | None:
+        """Its ids and the links that still need checking on the page at `path`
+        (see `Rendered.scan`), or None when the page must be read whole."""
+        if self.fine(known):
+            return self.scan()[0], self.within()
+        if not self.whole():
+            return None
+        ids, links = self.scan()
+        if index is not None and index.fine_elsewhere(self, links, path, depth):
+            links = self.within()
+        return ids, links
+
+    def whole(self) -> bool:
+        """Whether it starts and ends outside a tag, so a scan of it alone finds
+        what a scan of a page holding it would."""
+        html = self.html
+        return html.lstrip()[:1] in ("<", "") and html.rfind("<") <= html.rfind(">")
+
+    def within(self) -> list[tuple[str, int, int]]:
+        """Its links to ids of the page holding it ("#..."), each once."""
+        if self._within is None:
+            first: dict[str, tuple[str, int, int]] = {}
+            for found in self.scan()[1]:
+                if found[0].startswith("#"):
+                    first.setdefault(found[0], found)
+            self._within = list(first.values())
+            names = frozenset(first)  # cards name the same shapes: one set for all
+            self._within_names = _NAMES.setdefault(names, names)
+        return self._within
+
+
+_html = operator.attrgetter("html")
+
+_NAMES: dict[frozenset[str], frozenset[str]] = {}
+"""Each set of `Fragment._within_names` once."""
+
+Found = list[tuple[int, set[str], list[tuple[str, int, int]]]]
+"""(position, ids, links) of each fragment of a run with ids or links to check."""
+
+
+class Run:
+    """Fragments output one after another by one call (a list, a deck of cards)."""
+
+    __slots__ = ("html", "fragments", "_settled", "_results")
+
+    def __init__(self, fragments: list[Fragment],
+                 settled: dict[tuple, tuple[Found, set[int]]] | None = None) -> None:
+        self.fragments = list(fragments)
+        """Its own list: the `Parts` a run is made of keep the run (`Parts.made`), and
+        a run holding them would make a reference cycle, which the dev server,
+        having frozen what is alive (`gc.freeze`), would never free once let go."""
+        self.html = "".join(map(_html, fragments))
+        self._settled = settled or {}
+        """For each `known` (link index, page depth) at which every fragment's links
+        to other pages work: what `scanned` found in them, and the positions of
+        fragments still to be looked at (those edited since)."""
+        self._results: dict[tuple, PageScan] = {}
+        """What `scanned` gave for each `known` once every fragment was settled."""
+
+    def edited(self, fragments: list[Fragment], positions: set[int],
+               place: Callable[[int], int] | None = None) -> Run:
+        """The run of `fragments`, which differ from this run's at `positions` only,
+        once this run's are put in their new places (`place(i)`: where the i-th
+        went), when given."""
+        settled = self._settled
+        if place is not None:
+            settled = {known: ([(place(i), ids, links) for i, ids, links in found],
+                               {place(i) for i in todo})
+                       for known, (found, todo) in settled.items()}
+        return Run(fragments, {
+            known: ([item for item in found if item[0] not in positions], todo | positions)
+            for known, (found, todo) in settled.items()})
+
+    def scanned(self, known: tuple, index: LinkIndex | None, path: str,
+                depth: int) -> PageScan | None:
+        """`Fragment.scanned` for all of its fragments, offsets counted from its start."""
+        if known in self._results:
+            return self._results[known]
+        if known in self._settled:
+            found, todo = self._settled.pop(known)
+            more: Found = []
+            if self._look(sorted(todo), known, index, path, depth, more):
+                return self._settle(known, found + more)
+        found = []
+        settled = self._look(range(len(self.fragments)), known, index, path, depth, found)
+        if settled is None:
+            return None
+        if settled and known:
+            return self._settle(known, found)
+        return self._gathered(found, known)
+
+    def _settle(self, known: tuple, found: Found) -> PageScan:
+        self._settled[known] = (found, set())
+        result = self._results[known] = self._gathered(found, known)
+        return result
+
+    def _look(self, positions: Iterable[int], known: tuple, index: LinkIndex | None, path: str,
+              depth: int, found: Found) -> bool | None:
+        """Add what the fragments at `positions` hold to `found`. True when all their
+        links to other pages are known to work, None when one of them cannot be
+        read on its own."""
+        settled = True
+        fragments = self.fragments
+        token, bit = (known[0], 1 << known[1]) if known else (None, 0)
+        for i in positions:
+            fragment = fragments[i]
+            if fragment._fine_index is token and fragment._fine_depths & bit and \
+                    fragment._within is not None:  # `scanned`, inlined: lists are long
+                if fragment._scan[0] or fragment._within:
+                    found.append((i, fragment._scan[0], fragment._within))
+                continue
+            result = fragment.scanned(known, index, path, depth)
+            if result is None:
+                return None
+            if result[0] or result[1]:
+                found.append((i, result[0], result[1]))
+            settled = settled and fragment.fine(known)  # links: those within only
+        return settled
+
+    def _gathered(self, found: Found, known: tuple) -> PageScan:
+        """The ids and links in `found`; with a link index (`known`), each link
+        within the page once, where it first appears (cards repeat the same
+        links to the body map's shapes)."""
+        ids: set[str] = set()
+        links: list[tuple[str, int, int]] = []
+        seen: set[str] = set()
+        starts = None
+        fragments = self.fragments
+        for i, fragment_ids, fragment_links in sorted(found, key=lambda item: item[0]):
+            ids |= fragment_ids
+            fragment = fragments[i]
+            if fragment_links and not (known and fragment_links is fragment._within
+                                       and fragment._within_names <= seen):
+                if starts is None:
+                    starts = [0, *itertools.accumulate(len(f.html) for f in fragments)]
+                for link, offset, _ in fragment_links:
+                    if known and link[:1] == "#":
+                        if link in seen:
+                            continue
+                        seen.add(link)
+                    links.append((link, starts[i] + offset, 0))
+        return ids, links
+
+
+class Parts(list):
+    """What `Renderer._per_entry` makes of a list of entries, one item per entry.
+    `made` keeps what is made of them all (a run, a JSON array) while they stay
+    the same."""
+
+    __slots__ = ("made",)
+
+    def __init__(self, items: list) -> None:
+        super().__init__(items)
+        self.made: dict[object, Any] = {}
+
+
+Reordering = tuple[Callable[[list], list], Callable[[int], int]]
+"""How a list was put in a new order: a function that puts another list of as
+many items (what was made of each entry) in the same order, and one that gives
+each old position's new one."""
+
+
+class Kept:
+    """A long list of entries and what `_per_entry` made of it."""
+
+    __slots__ = ("source", "entries", "parts", "_at", "stale")
+
+    def __init__(self, entries: list[Entry], parts: Parts) -> None:
+        self.source = entries
+        """The list itself (so that no other list takes its id while kept)..."""
+        self.entries = list(entries)
+        """...and a copy, to tell whether it still holds the same entries."""
+        self.parts = parts
+        self._at: dict[str, int] | None = None
+        self.stale: set[int] = set()
+        """Positions of entries edited in place since `parts` was made."""
+
+    @property
+    def at(self) -> dict[str, int]:
+        """Slug -> position of each entry: worked out when first needed, which
+        `Renderer.index_lists` brings forward to a quiet moment."""
+        if self._at is None:
+            self._at = {entry.slug: i for i, entry in enumerate(self.entries)}
+        return self._at
+
+    def holds(self, entries: list[Entry]) -> bool:
+        # Compares the entries by identity first: quick when they are the same.
+        return entries is self.source and entries == self.entries
+
+    def follow(self, entries: list[Entry]) -> Callable[[int], int] | None:
+        """Take in that `entries`, the list kept, was sorted anew (an edit moved
+        entries): its parts and stale positions are put in the new order, and a
+        function returned that gives each old position's new one. None when it
+        holds other entries."""
+        if entries is not self.source or len(entries) != len(self.entries):
+            return None
+        ids = list(map(id, entries))
+        was = list(map(id, self.entries))
+        found = self._stale_moved(ids, was) or self._reordered(ids, was)
+        if found is None:
+            return None
+        order, place = found
+        parts = Parts(order(self.parts))
+        if Run in self.parts.made:  # what is known of it still holds, in the new order
+            parts.made[Run] = self.parts.made[Run]
+        self.parts, self.entries = parts, list(entries)
+        self.stale = {place(i) for i in self.stale}
+        self._at = None
+        return place
+
+    def _stale_moved(self, ids: list[int], was: list[int]) -> Reordering | None:
+        """When only entries edited since (`stale`) changed places: the parts in
+        the new order, and each old position's new one. Quick for a long
+        list: the search for each moved entry and the comparison of the rest run
+        in C, and only the moved positions are looked at in Python."""
+        if not self.stale:
+            return None
+        moves = []  # (new position, old position) of each stale entry
+        for old in self.stale:
+            try:
+                moves.append((ids.index(was[old]), old))
+            except ValueError:
+                return None
+        moves.sort()
+        froms, tos = sorted(old for _, old in moves), [new for new, _ in moves]
+        rest_was, rest_now = list(was), list(ids)
+        for old in reversed(froms):
+            del rest_was[old]
+        for new in reversed(tos):
+            del rest_now[new]
+        if rest_was != rest_now:  # others moved too
+            return None
+        moved_to = {old: new for new, old in moves}
+
+        def order(parts: list) -> list:
+            rest = list(parts)
+            for old in reversed(froms):
+                del rest[old]
+            for new, old in moves:
+                rest.insert(new, parts[old])
+            return rest
+
+        def place(old: int) -> int:
+            if old in moved_to:
+                return moved_to[old]
+            new = old - bisect.bisect_left(froms, old)  # its rank among those left
+            for taken in tos:
+                if taken > new:
+                    break
+                new += 1
+            return new
+
+        return order, place
+
+    @staticmethod
+    def _reordered(ids: list[int], was: list[int]) -> Reordering | None:
+        """Any new order of the same entries (`ids` now, `was` before, by id())."""
+        at = {entry: i for i, entry in enumerate(was)}
+        order = [at.get(entry, -1) for entry in ids]
+        if len(at) != len(order) or -1 in order or len(set(order)) != len(order):
+            return None
+        place = [0] * len(order)
+        for new, old in enumerate(order):
+            place[old] = new
+        return (lambda parts: [parts[old] for old in order]), place.__getitem__
+
+
+class Rendered:
+    """One rendered page: the text its template wrote, and the fragments output
+    in between, in order (`chunks[0]`, `pieces[0]`, `chunks[1]`, ...)."""
+
+    def __init__(self, chunks: list[str], pieces: list[Fragment | Run] | None = None) -> None:
+        self.chunks = chunks
+        self.pieces = pieces or []
+
+    @functools.cached_property
+    def html(self) -> str:
+        return "".join(self._interleaved(self.chunks, [p.html for p in self.pieces]))
+
+    def encoded(self) -> list[bytes]:
+        """The page as UTF-8, in parts: written and hashed as they are, its many
+        megabytes are never joined."""
+        return self._interleaved([c.encode() for c in self.chunks],
+                                 [p.html.encode() for p in self.pieces])
+
+    def data(self) -> bytes:
+        return b"".join(self.encoded())
+
+    @staticmethod
+    def _interleaved(chunks: list, pieces: list) -> list:
+        parts = [chunks[0]]
+        for piece, chunk in zip(pieces, chunks[1:], strict=True):
+            parts += (piece, chunk)
+        return parts
+
+    def scan(self, path: str = "", index: LinkIndex | None = None) -> PageScan:
+        """The ids and links of the page at `path`. The template's text is read;
+        each fragment output between tags is not read again, and with a link
+        `index`, its links to other pages are left out once they are known to
+        work from pages this deep (links within the page are kept, once each).
+        Anything unexpected (a fragment output inside a tag) and the page is
+        read whole."""
+        ids: set[str] = set()
+        links: list[tuple[str, int, int]] = []
+        depth = path.count("/")
+        known = (index.token, depth) if index is not None else ()
+        at = 0
+        in_tag = False
+        for chunk, piece in zip(self.chunks, [*self.pieces, None], strict=True):
+            if chunk:
+                found_ids, found_links = scan(chunk)
+                ids |= found_ids
+                links.extend((link, at + offset, 0) for link, offset, _ in found_links)
+                opened, closed = chunk.rfind("<"), chunk.rfind(">")
+                in_tag = opened > closed or (in_tag and opened == closed)
+                at += len(chunk)
+            if piece is None:
+                break
+            found = None if in_tag else piece.scanned(known, index, path, depth)
+            if found is None:
+                return scan(self.html)
+            if found[0]:
+                ids |= found[0]
+            if found[1]:
+                links.extend((link, at + offset, 0) for link, offset, _ in found[1])
+            at += len(piece.html)
+        return ids, links
