@@ -1,13 +1,13 @@
 """Pages made of fragments: pieces that many pages share, rendered once.
 
-Pieces that many pages share (cards, list items, body maps) are fragments,
-rendered once. A page is kept as its template's own text and the fragments it
-output in between (`Rendered`), so the megabytes of a long list are never
-copied into it, and the link check reads each fragment once, not once per
-page showing it. A run of fragments (a list, a deck) knows what its link
-check found. A long-running process keeps long lists whole between edits
-(`Kept`), makes again only the items of the entries edited, and follows an
-entry an edit moved to its new place.
+Cards, list items, body maps and the data files' arrays are fragments. A page
+is kept as its template's own text and the fragments it output in between
+(`Rendered`), so the megabytes of a long list are never copied into it, and
+the link check reads each fragment once, not once per page showing it. A run
+of fragments (a list, a deck) knows what its link check found. A long-running
+process keeps long lists whole between edits (`Kept`), makes again only the
+items of the entries edited, and follows an entry an edit moved to its new
+place.
 """
 
 from __future__ import annotations
