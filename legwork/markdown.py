@@ -115,7 +115,7 @@ class MarkdownBodies:
             return resolved
 
         html = Markup(self.md.renderer.render(self.tokens(entry), self.md.options,
-                                              {"resolve": recorded}))
+                                              {"resolve": recorded if self.keep else resolve}))
         if self.keep:
             self._html[entry.slug] = (entry.body, tuple(asked), html)
         return html

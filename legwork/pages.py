@@ -189,11 +189,7 @@ class Reuse:
         """Take the moved entries out of `lists`, then put each that the term `key`
         lists into its `home` list, where it sorts."""
         for listed in lists:
-            ids = list(map(id, listed))  # found by identity, in C: no entry is compared
-            found = sorted((ids.index(id(entry)) for entry in self.moved if id(entry) in ids),
-                           reverse=True)
-            for at in found:
-                del listed[at]
+            _take_out(listed, self.moved)
         for entry in self.moved:
             if isinstance(entry, Exercise) and key in term_keys(entry):
                 bisect.insort(home(entry), entry, key=sort_key)
@@ -210,12 +206,20 @@ class Reuse:
         for key in [None, *self.terms]:
             url = "cards/" if key is None else \
                 f"cards/{guide.vocabularies[key[0]].terms[key[1]].url}"
-            part, number = url, 1
-            while part in self.pages:
+            number = 1
+            while (part := deck_part_url(url, number)) in self.pages:
                 urls.add(part)
                 number += 1
-                part = f"{url}{number}/"
         return urls
+
+
+def _take_out(listed: list, entries: list[Entry]) -> None:
+    """Remove those of `entries` that `listed` holds, found by identity (in C: no
+    entry is compared, which for entries means comparing every field)."""
+    ids = list(map(id, listed))
+    for at in sorted((ids.index(id(entry)) for entry in entries if id(entry) in ids),
+                     reverse=True):
+        del listed[at]
 
 
 def by_level(guide: Guide, exercises: list[Exercise]) -> list[tuple[Term, list[Exercise]]]:
@@ -338,9 +342,7 @@ class EntryPages:
         still sorts where it did."""
         for siblings in {id(s): s for s in map(self.siblings, moved)}.values():
             mine = [entry for entry in moved if self.siblings(entry) is siblings]
-            ids = list(map(id, siblings))  # found by identity, in C: no entry is compared
-            for at in sorted((ids.index(id(entry)) for entry in mine), reverse=True):
-                del siblings[at]
+            _take_out(siblings, mine)
             for entry in mine:
                 bisect.insort(siblings, entry, key=sort_key)
         self.similar.move([e for e in moved if isinstance(e, Exercise)], before)
@@ -578,13 +580,18 @@ def deck_parts(exercises: list[Exercise], marks: dict[int, bool] | None = None
     return parts
 
 
+def deck_part_url(url: str, number: int) -> str:
+    """The URL of part `number` (from 1) of the deck at `url`."""
+    return url if number == 1 else f"{url}{number}/"
+
+
 def deck_pages(url: str, title: str, exercises: list[Exercise], term: Term | None,
                breadcrumbs: tuple[tuple[str, str], ...], reuse: Reuse | None = None,
                marks: dict[int, bool] | None = None) -> list[Page]:
     """A deck of cards at `url`, split into pages by `deck_parts`; a page that
     `reuse` planned the same is its page."""
     chunks = deck_parts(exercises, marks)
-    urls = [url if n == 0 else f"{url}{n + 1}/" for n in range(len(chunks))]
+    urls = [deck_part_url(url, n + 1) for n in range(len(chunks))]
     pager = list(zip(range(1, len(chunks) + 1), urls, strict=True)) if len(chunks) > 1 else []
     pages = []
     for n, chunk in enumerate(chunks):
