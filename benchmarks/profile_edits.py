@@ -28,17 +28,17 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.corpus import generate  # noqa: E402
 from benchmarks.run import EDITED, one_entry_edits  # noqa: E402
-from legwork.build import Cache, Project  # noqa: E402
+from legwork.project import Cache, Project  # noqa: E402
 from legwork.serve import Settler, after_edit  # noqa: E402
-from legwork.site import SiteBuilder  # noqa: E402
+from legwork.builder import SiteBuilder  # noqa: E402
 
 STAGES = [
     ("edits.py", "edit_in_place", "read and check the edited file"),
     ("edits.py", "reshape", "plan again what the move changes"),
-    ("build.py", "render_pages", "render the pages that show the change"),
+    ("render.py", "render_page", "render the pages that show the change"),
     ("fragments.py", "encoded", "encode them"),
     ("linkcheck.py", "check_scanned", "check their links"),
-    ("site.py", "_write", "compare with the files there, write those that differ"),
+    ("write.py", "update_files", "compare with the files there, write those that differ"),
 ]
 """(file, function, what it does) of the stages of a rebuild, in order."""
 

@@ -2,10 +2,13 @@
 
 The pipeline runs one way, one module per stage:
 
-    load -> validate -> links -> markdown/pages -> render -> write
+    load -> validate -> links -> pages -> render -> write
 
-`legwork.build.build_site` is the recipe that strings the stages together and
-`legwork.cli.main` is the command line around it.
+`legwork.registry` declares the entry types and taxonomies every stage works
+with. `legwork.builder.SiteBuilder` is the recipe that strings the stages
+together, for a one-off build and for the dev server's rebuilds, and
+`legwork.cli.main` is the command line around it. docs/ARCHITECTURE.md
+describes the whole.
 """
 
 from legwork.errors import BuildFailed, ContentError, UsageError

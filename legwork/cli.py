@@ -12,9 +12,10 @@ from pathlib import Path
 
 import jinja2
 
-from legwork.build import Project, load_guide
+from legwork import registry
+from legwork.builder import build_site
 from legwork.errors import LegworkError, UsageError
-from legwork.site import build_site
+from legwork.project import Project, load_guide
 
 
 def _project(args: argparse.Namespace, root: Path) -> Project:
@@ -100,7 +101,7 @@ def make_parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="start a new entry from a commented stub",
                               description="Write content/<kind>s/<slug>.md with every field "
                               "stubbed; never overwrites.")
-    new.add_argument("kind", choices=["exercise", "tip", "plan"])
+    new.add_argument("kind", choices=[declared.name for declared in registry.ENTRY_TYPES])
     new.add_argument("title", help='the title, e.g. "Single-leg squat"')
     content_option(new)
     new.set_defaults(run=cmd_new)

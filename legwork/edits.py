@@ -20,24 +20,23 @@ import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from legwork.build import Cache, Loaded
+from legwork import registry
 from legwork.errors import ErrorLog
 from legwork.links import Checker, check_variant_loops, relink, reorder
-from legwork.load import ENTRY_FOLDERS, load_entry_cached
+from legwork.load import load_entry_cached
 from legwork.model import Entry, Exercise
+from legwork.page import Page
 from legwork.pages import (
     EntryPages,
-    Page,
     Reuse,
     check_unique_outputs,
     replan_lists,
     site_map,
     term_keys,
 )
+from legwork.project import Cache, Loaded
+from legwork.registry import list_signature
 from legwork.validate import read_entry, sort_key
-
-SHAPE = ("primary", "secondary", "goals", "level", "equipment", "topic")
-"""Fields that decide which lists and term pages show an entry."""
 
 
 @dataclass
@@ -62,8 +61,9 @@ class Edit:
 def entry_files(content: Path, paths: set[Path]) -> dict[Path, str] | None:
     """Path -> entry type when every path is an entry file of `content`, else None."""
     kinds = {}
+    folders = registry.folders()
     for path in paths:
-        kind = ENTRY_FOLDERS.get(path.parent.name)
+        kind = folders.get(path.parent.name)
         if kind is None or path.parent.parent != content or path.suffix != ".md":
             return None
         kinds[path] = kind
@@ -135,7 +135,7 @@ def apply(state: Loaded, edited: list[tuple[Entry, Entry]],
             edit.visible.add(old.slug)
         if links_change(before, old):
             edit.relinked.add(old.slug)
-        if any(getattr(before, name, None) != getattr(old, name, None) for name in SHAPE):
+        if list_signature(before) != list_signature(old):
             edit.moved.add(old.slug)
         edit.replanned |= {old.slug} | relink(state.links, before, old, body_refs[old.slug])
     return edit
@@ -211,8 +211,7 @@ def links_change(before: Entry | None, after: Entry | None) -> bool:
     changed, or a field that decides where it is listed, or it came or went."""
     if before is None or after is None:
         return True
-    return before.title != after.title or any(
-        getattr(before, name, None) != getattr(after, name, None) for name in SHAPE)
+    return before.title != after.title or list_signature(before) != list_signature(after)
 
 
 def only_body(before: Entry | None, after: Entry | None) -> bool:

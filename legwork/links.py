@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from legwork import registry
 from legwork.errors import ErrorLog
 from legwork.fields import nearest
 from legwork.markdown import MarkdownBodies
-from legwork.model import Entry, Exercise, Guide, Plan, Ref, Tip
-
-TYPE_ORDER = {"exercise": 0, "tip": 1, "plan": 2}
+from legwork.model import Entry, Exercise, Guide, Ref
 
 
 @dataclass
@@ -46,7 +45,7 @@ class Links:
 
 
 def _order(entry: Entry) -> tuple[int, str, str]:
-    return (TYPE_ORDER[entry.kind_name], entry.title.casefold(), entry.slug)
+    return (registry.rank(entry.kind_name), entry.title.casefold(), entry.slug)
 
 
 def link(guide: Guide, bodies: MarkdownBodies, drafts: set[str], log: ErrorLog,
@@ -59,7 +58,7 @@ def link(guide: Guide, bodies: MarkdownBodies, drafts: set[str], log: ErrorLog,
     links = Links(entries=guide.by_slug())
     checker = Checker(links.entries, drafts, log, unreadable)
     for ref in guide.config.featured_plans:
-        checker.check(ref, "featured_plans", Plan)
+        checker.check(ref, "featured_plans", "plan")
     referrers: dict[str, set[str]] = {}
     for entry in guide.entries():
         body_refs = bodies.references(entry)
@@ -111,18 +110,6 @@ def reorder(links: Links, entry: Entry) -> set[str]:
     return moved
 
 
-def _front_matter_refs(entry: Entry) -> list[tuple[str, list[Ref], type | None]]:
-    refs: list[tuple[str, list[Ref], type | None]] = [("related", entry.related, None)]
-    if isinstance(entry, Exercise):
-        refs += [("easier", entry.easier, Exercise), ("harder", entry.harder, Exercise)]
-    if isinstance(entry, Tip):
-        refs.append(("exercises", entry.exercises, Exercise))
-    if isinstance(entry, Plan):
-        items = [item.exercise for session in entry.sessions for item in session.items]
-        refs.append(("exercise", items, Exercise))
-    return refs
-
-
 def _a(noun: str) -> str:
     return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
@@ -137,7 +124,7 @@ class Checker:
         self.log = log
         self.unreadable = unreadable
 
-    def check(self, ref: Ref, label: str, wanted: type | None,
+    def check(self, ref: Ref, label: str, wanted: str | None,
               source: Entry | None = None) -> None:
         target = self.entries.get(ref.slug)
         if ref.slug in self.unreadable and target is None:
@@ -150,8 +137,8 @@ class Checker:
                        f"{nearest(ref.slug, sorted(self.entries))}")
         elif source is not None and target.slug == source.slug and label != f"[[{ref.slug}]]":
             problem = f"'{label}' lists the entry itself; name another entry"
-        elif wanted is not None and not isinstance(target, wanted):
-            problem = (f"'{label}' needs {_a(wanted.kind_name)}, "
+        elif wanted is not None and target.kind_name != wanted:
+            problem = (f"'{label}' needs {_a(wanted)}, "
                        f"but '{ref.slug}' is {_a(target.kind_name)}")
         else:
             return
@@ -159,7 +146,7 @@ class Checker:
 
     def check_entry(self, entry: Entry, body_refs: list[Ref]) -> None:
         """Check the front matter and body references of one entry."""
-        for label, refs, wanted in _front_matter_refs(entry):
+        for label, refs, wanted in entry.reference_fields():
             for ref in refs:
                 self.check(ref, label, wanted, source=entry)
         for ref in body_refs:

@@ -13,11 +13,9 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from legwork import registry
 from legwork.errors import ErrorLog
 from legwork.yamlsource import Document, YamlProblem, parse_yaml
-
-ENTRY_FOLDERS = {"exercises": "exercise", "tips": "tip", "plans": "plan"}
-"""Content folder name -> the type of entry it holds."""
 
 VOCABULARY_FOLDER = "vocabularies"
 SITE_FILE = "site.yaml"
@@ -30,7 +28,7 @@ class RawEntry:
     """One entry file split into parsed front matter and Markdown body."""
 
     kind: str
-    """"exercise", "tip" or "plan"."""
+    """The entry type's name ("exercise"; see `legwork.registry`)."""
     slug: str
     """The file name without `.md`: the entry's identity and URL segment."""
     path: str
@@ -210,7 +208,17 @@ def load_content(root: Path, log: ErrorLog, cache: dict | None = None) -> RawCon
         vocabularies[path.name[: -len(".yaml")]] = (shown, doc)
 
     entries, unreadable = [], set()
-    for folder, kind in ENTRY_FOLDERS.items():
+    folders = registry.folders()
+    with os.scandir(root) as listing:
+        for item in sorted(listing, key=lambda item: item.name):
+            if item.is_dir() and item.name not in folders and item.name != VOCABULARY_FOLDER \
+                    and not item.name.startswith("."):
+                log.add(display_path(root / item.name), 0, 0,
+                        f"unknown folder '{item.name}/': entries go in "
+                        f"{', '.join(f'{name}/' for name in folders)} (the entry types "
+                        "legwork/registry.py declares), vocabularies in "
+                        f"{VOCABULARY_FOLDER}/")
+    for folder, kind in folders.items():
         for path in _files(root / folder, (".md",), root, log):
             entry = load_entry_cached(path, kind, root, log, cache)
             if entry is not None:

@@ -9,14 +9,6 @@ from __future__ import annotations
 import functools
 from dataclasses import astuple, dataclass, field
 
-VOCABULARY_URLS = {
-    "muscles": "muscles",
-    "goals": "goals",
-    "levels": "levels",
-    "equipment": "equipment",
-}
-"""Vocabularies that get a page per term, and the URL folder of those pages."""
-
 
 @dataclass(frozen=True)
 class Span:
@@ -51,6 +43,8 @@ class Term:
     description: str
     muscles: tuple[str, ...] = ()
     """For muscle groups: the specific muscles it contains."""
+    folder: str = ""
+    """URL folder of the term's page, "" when its vocabulary is no taxonomy."""
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Term) and (self.vocabulary, self.slug) == (
@@ -62,8 +56,7 @@ class Term:
     @property
     def url(self) -> str:
         """Directory URL of the term's page ("" when its vocabulary has no pages)."""
-        folder = VOCABULARY_URLS.get(self.vocabulary)
-        return f"{folder}/{self.slug}/" if folder else ""
+        return f"{self.folder}/{self.slug}/" if self.folder else ""
 
 
 @dataclass(frozen=True)
@@ -164,7 +157,8 @@ class Entry:
     summary: str
     body: str
     body_line: int
-    goals: list[Term]
+    terms: dict[str, list[Term]]
+    """Taxonomy name -> the entry's terms in it, as written (see `legwork.registry`)."""
     related: list[Ref]
     draft: bool
 
@@ -176,9 +170,18 @@ class Entry:
         """Directory URL of the entry's page."""
         return f"{self.folder}/{self.slug}/"
 
+    @property
+    def goals(self) -> list[Term]:
+        return self.terms.get("goals", [])
+
+    def reference_fields(self) -> list[tuple[str, list[Ref], str | None]]:
+        """(field, references, entry type they must name or None for any) of each
+        front matter field that names other entries."""
+        return [("related", self.related, None)]
+
     def references(self) -> list[Ref]:
         """Front matter references to other entries."""
-        return list(self.related)
+        return [ref for _, refs, _ in self.reference_fields() for ref in refs]
 
 
 @dataclass
@@ -187,12 +190,10 @@ class Exercise(Entry):
 
     aliases: list[str]
     kind: Term
-    level: Term
     primary: list[Term]
     secondary: list[Term]
     specific_muscles: list[str]
     """Named muscles given in front matter (e.g. "soleus"), in order."""
-    equipment: list[Term]
     dose: Dose
     steps: list[str]
     cues: list[str]
@@ -205,12 +206,21 @@ class Exercise(Entry):
     folder = "exercises"
 
     @property
+    def level(self) -> Term | None:
+        return _first(self.terms.get("levels"))
+
+    @property
+    def equipment(self) -> list[Term]:
+        return self.terms.get("equipment", [])
+
+    @property
     def muscles(self) -> list[Term]:
         """Primary then secondary muscle groups."""
         return [*self.primary, *self.secondary]
 
-    def references(self) -> list[Ref]:
-        return [*self.easier, *self.harder, *self.related]
+    def reference_fields(self) -> list[tuple[str, list[Ref], str | None]]:
+        return [("easier", self.easier, "exercise"), ("harder", self.harder, "exercise"),
+                *super().reference_fields()]
 
 
 @dataclass
@@ -223,8 +233,8 @@ class Tip(Entry):
     kind_name = "tip"
     folder = "tips"
 
-    def references(self) -> list[Ref]:
-        return [*self.exercises, *self.related]
+    def reference_fields(self) -> list[tuple[str, list[Ref], str | None]]:
+        return [("exercises", self.exercises, "exercise"), *super().reference_fields()]
 
 
 @dataclass
@@ -249,7 +259,6 @@ class Session:
 class Plan(Entry):
     """A block of weeks made of sessions of exercises."""
 
-    level: Term
     weeks: Span
     sessions_per_week: Span
     sessions: list[Session]
@@ -257,9 +266,22 @@ class Plan(Entry):
     kind_name = "plan"
     folder = "plans"
 
-    def references(self) -> list[Ref]:
+    @property
+    def level(self) -> Term | None:
+        return _first(self.terms.get("levels"))
+
+    def reference_fields(self) -> list[tuple[str, list[Ref], str | None]]:
         items = [item.exercise for session in self.sessions for item in session.items]
-        return [*items, *self.related]
+        return [("exercise", items, "exercise"), *super().reference_fields()]
+
+
+def sort_key(entry: Entry) -> tuple[str, str]:
+    """Where an entry sits in its list: by title, regardless of case, then slug."""
+    return (entry.title.casefold(), entry.slug)
+
+
+def _first(terms: list[Term] | None) -> Term | None:
+    return terms[0] if terms else None
 
 
 @dataclass(frozen=True)
@@ -283,30 +305,36 @@ class Guide:
 
     config: SiteConfig
     vocabularies: dict[str, Vocabulary]
-    exercises: list[Exercise]
-    tips: list[Tip]
-    plans: list[Plan]
+    lists: dict[str, list[Entry]]
+    """Entry type folder ("exercises", ...) -> its entries sorted by title, in the
+    order the registry declares the types. `guide.exercises` is `lists["exercises"]`."""
+
+    def __getattr__(self, name: str) -> list[Entry]:
+        lists = self.__dict__.get("lists")
+        if lists is None or name not in lists:
+            raise AttributeError(f"a guide has no {name!r}")
+        return lists[name]
 
     def entries(self) -> list[Entry]:
-        """Every entry: exercises, then tips, then plans, each sorted by title."""
-        return [*self.exercises, *self.tips, *self.plans]
+        """Every entry: each type's in turn, each sorted by title."""
+        return [entry for listed in self.lists.values() for entry in listed]
 
     @functools.cached_property
     def slugs(self) -> dict[str, frozenset[str]]:
-        """"exercises", "tips", "plans" and "entries" -> the slugs of those entries.
+        """Each type folder ("exercises", ...) and "entries" -> the slugs of those entries.
         Worked out once: an edit in place may sort the lists again, but a guide
         never gains or loses an entry (that makes a new guide)."""
-        found = {name: frozenset(entry.slug for entry in getattr(self, name))
-                 for name in ("exercises", "tips", "plans")}
-        return {**found, "entries": found["exercises"] | found["tips"] | found["plans"]}
+        found = {name: frozenset(entry.slug for entry in listed)
+                 for name, listed in self.lists.items()}
+        return {**found, "entries": frozenset().union(*found.values())}
 
     @functools.cached_property
     def in_slug_order(self) -> dict[str, list[Entry]]:
-        """"exercises", "tips", "plans" and "entries" -> those entries in slug order,
-        which no edit in place changes (as `slugs`): the data files and the search
-        index list them so, and a new title rewrites one record of each."""
-        found = {name: sorted(getattr(self, name), key=lambda entry: entry.slug)
-                 for name in ("exercises", "tips", "plans")}
+        """Each type folder and "entries" -> those entries in slug order, which no
+        edit in place changes (as `slugs`): the data files and the search index
+        list them so, and a new title rewrites one record of each."""
+        found = {name: sorted(listed, key=lambda entry: entry.slug)
+                 for name, listed in self.lists.items()}
         return {**found, "entries": sorted(self.entries(), key=lambda entry: entry.slug)}
 
     def by_slug(self) -> dict[str, Entry]:

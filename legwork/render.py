@@ -26,12 +26,12 @@ from jinja2 import meta
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
-from legwork import structured
+from legwork import registry, structured
 from legwork.fragments import Fragment, Kept, Parts, Rendered, Run
 from legwork.links import Links
 from legwork.markdown import MarkdownBodies
 from legwork.model import Entry, Exercise, Guide, frequency, same_vocabularies
-from legwork.pages import TAXONOMIES, Page
+from legwork.page import Page
 from legwork.urls import absolute_path, absolute_url, public_url, relative_url, root_prefix
 
 LONG = 64
@@ -84,7 +84,7 @@ class Renderer:
         self.env.filters["frequency"] = frequency
         self._output: list[Fragment | Run] | None = None
         """The fragments the page being rendered has output so far."""
-        self.env.globals.update(taxonomies=TAXONOMIES, markdown=self.markdown,
+        self.env.globals.update(registry=registry, markdown=self.markdown,
                                 absolute_url=self.absolute_url, qr_code=qr_code, card=self.card,
                                 body_map=self.body_map, body_map_sprite=self.body_map_sprite,
                                 site_root=site_root, json_records=self.json_records,
@@ -255,7 +255,8 @@ class Renderer:
     def _record(self, kind: str, entry: Entry) -> dict[str, Any]:
         if kind == "search":
             return structured.search_record(entry, self._title)
-        return structured.RECORDS[kind](entry, public_url(entry.url, self.guide.config.base_url))
+        url = public_url(entry.url, self.guide.config.base_url)
+        return {**registry.type_of(entry).record(entry, url), **registry.term_fields(entry)}
 
     def _title(self, slug: str) -> str:
         target = self.links.entries.get(slug)

@@ -18,9 +18,9 @@ import jinja2
 from livereload import Server
 from tornado import ioloop
 
-from legwork.build import Cache, Project
+from legwork.builder import SiteBuilder
 from legwork.errors import BuildFailed
-from legwork.site import SiteBuilder
+from legwork.project import Cache, Project
 from legwork.watch import make_watcher
 
 StartResponse = Callable[..., object]

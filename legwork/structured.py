@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from legwork.model import Dose, Entry, Exercise, Plan, Span, Tip
+from legwork.model import Dose, Entry, Span
 
 Json = dict[str, Any]
 
@@ -34,11 +34,12 @@ def dose_record(dose: Dose) -> Json:
     }
 
 
-def slugs(refs: list) -> list[str]:
-    return [r.slug for r in refs]
+def refs(found: list) -> list[str]:
+    """The slugs of references."""
+    return [r.slug for r in found]
 
 
-def _common_record(entry: Entry, url: str) -> Json:
+def common_record(entry: Entry, url: str) -> Json:
     """The fields every entry type has, in its data file.
 
     The data holds the structured fields; the prose of the body is on the entry's
@@ -46,40 +47,8 @@ def _common_record(entry: Entry, url: str) -> Json:
     an edit to a body alone does not rewrite them.
     """
     return {"slug": entry.slug, "url": url, "title": entry.title, "summary": entry.summary,
-            "goals": [g.slug for g in entry.goals], "related": slugs(entry.related)}
+            "related": refs(entry.related)}
 
-
-def exercise_record(ex: Exercise, url: str) -> Json:
-    return {
-        **_common_record(ex, url), "aliases": ex.aliases, "kind": ex.kind.slug,
-        "level": ex.level.slug,
-        "muscles": {"primary": [m.slug for m in ex.primary],
-                    "secondary": [m.slug for m in ex.secondary],
-                    "named": ex.specific_muscles},
-        "equipment": [e.slug for e in ex.equipment], "dose": dose_record(ex.dose),
-        "steps": ex.steps, "cues": ex.cues, "mistakes": ex.mistakes, "cautions": ex.cautions,
-        "easier": slugs(ex.easier), "harder": slugs(ex.harder),
-    }
-
-
-def tip_record(tip: Tip, url: str) -> Json:
-    return {**_common_record(tip, url), "topic": tip.topic.slug,
-            "exercises": slugs(tip.exercises)}
-
-
-def plan_record(plan: Plan, url: str) -> Json:
-    return {
-        **_common_record(plan, url), "level": plan.level.slug, "weeks": span(plan.weeks),
-        "sessions_per_week": span(plan.sessions_per_week),
-        "sessions": [{"name": s.name, "note": s.note, "items": [
-            {"exercise": item.exercise.slug,
-             "dose": dose_record(item.dose) if item.dose else None, "note": item.note}
-            for item in s.items]} for s in plan.sessions],
-    }
-
-
-RECORDS = {"exercises": exercise_record, "tips": tip_record, "plans": plan_record}
-"""Data file name -> the function that makes one entry's record: (entry, public URL)."""
 
 SEARCH_BODY_CHARS = 400
 """How much of each body the search index keeps: enough to match, small to download."""
@@ -98,6 +67,8 @@ def search_record(entry: Entry, title: Callable[[str], str]) -> Json:
     """One entry in the search index, with short keys to keep the download small."""
     return {"u": entry.url, "t": entry.title, "k": entry.kind_name.capitalize(),
             "a": " ".join(getattr(entry, "aliases", [])), "s": entry.summary,
+            "g": " ".join(dict.fromkeys(term.name for terms in entry.terms.values()
+                                        for term in terms)),
             "b": plain_text(entry.body, title)}
 
 
@@ -117,40 +88,16 @@ DOSE = {"type": "object", "additionalProperties": False,
                        "note": {"type": "string"}, "summary": {"type": "string"}}}
 COMMON = {"slug": SLUGS["items"], "url": {"type": "string"},
           "title": {"type": "string", "minLength": 1},
-          "summary": {"type": "string", "minLength": 1}, "goals": SLUGS,
-          "related": SLUGS}
+          "summary": {"type": "string", "minLength": 1}, "related": SLUGS}
 
 
-def _schema(name: str, properties: dict[str, Any]) -> Json:
+def schema(name: str, properties: dict[str, Any]) -> Json:
+    """The JSON Schema of `data/<name>.json`: an array of records with `properties`."""
     item = {"type": "object", "additionalProperties": False,
             "required": sorted(properties), "properties": properties}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": f"{name}.schema.json", "title": f"Legwork {name}",
             "type": "array", "items": item}
-
-
-SCHEMAS: dict[str, Json] = {
-    "exercises": _schema("exercises", {
-        **COMMON, "aliases": TEXTS, "kind": SLUGS["items"], "level": SLUGS["items"],
-        "muscles": {"type": "object", "additionalProperties": False,
-                    "required": ["primary", "secondary", "named"],
-                    "properties": {"primary": SLUGS, "secondary": SLUGS, "named": TEXTS}},
-        "equipment": SLUGS, "dose": DOSE, "steps": TEXTS, "cues": TEXTS,
-        "mistakes": TEXTS, "cautions": TEXTS, "easier": SLUGS, "harder": SLUGS}),
-    "tips": _schema("tips", {**COMMON, "topic": SLUGS["items"], "exercises": SLUGS}),
-    "plans": _schema("plans", {
-        **COMMON, "level": SLUGS["items"], "weeks": SPAN, "sessions_per_week": SPAN,
-        "sessions": {"type": "array", "items": {
-            "type": "object", "additionalProperties": False,
-            "required": ["name", "note", "items"],
-            "properties": {"name": {"type": "string"}, "note": {"type": "string"},
-                           "items": {"type": "array", "items": {
-                               "type": "object", "additionalProperties": False,
-                               "required": ["exercise", "dose", "note"],
-                               "properties": {"exercise": SLUGS["items"],
-                                              "dose": {"anyOf": [DOSE, {"type": "null"}]},
-                                              "note": {"type": "string"}}}}}}}}),
-}
 
 
 # --- schema.org JSON-LD -----------------------------------------------------------
@@ -160,32 +107,3 @@ def json_ld(data: Json) -> Markup:
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
-
-
-def exercise_ld(ex: Exercise, url: str) -> Json:
-    data: Json = {
-        "@context": "https://schema.org", "@type": "HowTo", "name": ex.title,
-        "description": ex.summary,
-        "step": [{"@type": "HowToStep", "position": i, "text": text}
-                 for i, text in enumerate(ex.steps, start=1)],
-        "tool": [{"@type": "HowToTool", "name": e.name} for e in ex.equipment],
-        "keywords": ", ".join([*(m.name for m in ex.muscles), *(g.name for g in ex.goals)]),
-    }
-    return {**data, "url": url} if url else data
-
-
-def plan_ld(plan: Plan, url: str) -> Json:
-    data: Json = {
-        "@context": "https://schema.org", "@type": "ExercisePlan", "name": plan.title,
-        "description": plan.summary, "intensity": plan.level.name,
-        "activityFrequency": f"{plan.sessions_per_week} sessions per week",
-        "activityDuration": f"{plan.weeks} weeks",
-        "exerciseType": ", ".join(g.name for g in plan.goals),
-    }
-    return {**data, "url": url} if url else data
-
-
-def tip_ld(tip: Tip, url: str) -> Json:
-    data: Json = {"@context": "https://schema.org", "@type": "Article",
-                  "headline": tip.title, "description": tip.summary}
-    return {**data, "url": url} if url else data

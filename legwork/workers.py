@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from legwork.linkcheck import LinkIndex, checked
-from legwork.pages import Page
+from legwork.page import Page
 from legwork.render import Renderer
 
 PARALLEL_FROM = 50

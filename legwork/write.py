@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from legwork.errors import UsageError
@@ -102,3 +103,86 @@ def swap(staging: Path, out: Path, retired: Path) -> None:
     os.replace(staging, out)
     if retired.exists():
         shutil.rmtree(retired)
+
+
+# --- Rebuilds: files written in place, each atomically ------------------------------
+
+WRITERS = 2
+"""Threads that compare and write a rebuild's files: both leave the interpreter
+free, so two files are done at once."""
+BLOCK = 1 << 20
+"""How much of a file is read at a time to compare it."""
+
+
+def update_files(out: Path, files: dict[str, list[bytes]]) -> list[str]:
+    """Write each of `files` (output path -> its bytes in parts) whose bytes differ
+    from the file in `out`, largest first, on WRITERS threads; returns those written."""
+    sizes = {path: sum(map(len, parts)) for path, parts in files.items()}
+    largest_first = sorted(files, key=lambda path: (-sizes[path], path))
+
+    def update(path: str) -> bool:  # compared and, when it differs, written at once
+        found = differs(out / path, files[path], sizes[path])
+        if found:
+            replace_file(out / path, files[path], new_folder=found is MISSING)
+        return bool(found)
+
+    with ThreadPoolExecutor(WRITERS) as pool:
+        wrote = list(pool.map(update, largest_first))
+    return [path for path, yes in zip(largest_first, wrote, strict=True) if yes]
+
+
+def remove_file(path: Path, out: Path) -> None:
+    """Delete a page that is gone, and the folders it leaves empty."""
+    path.unlink(missing_ok=True)
+    _prune(path, out)
+
+
+MISSING = "missing"
+"""What `differs` says of a file that is not there (it differs, and its folder may
+be missing too)."""
+
+
+def differs(target: Path, parts: list[bytes], size: int) -> bool | str:
+    """Whether the file `target` differs from `parts` (of `size` bytes in all), or
+    MISSING."""
+    try:
+        with target.open("rb", buffering=0) as file:
+            if os.fstat(file.fileno()).st_size != size:
+                return True
+            # A page that changed mostly differs early: the blocks grow from a
+            # sixteenth of BLOCK, so as little of the old file as may be is read.
+            step = max(BLOCK >> 4, 1)
+            for part in parts:  # bytes compare with memcmp; memoryviews do not
+                start = 0
+                while start < len(part):
+                    block = part[start:start + step] if start or len(part) > step else part
+                    if file.read(len(block)) != block:
+                        return True
+                    start += len(block)
+                    step = min(step * 2, BLOCK)
+    except FileNotFoundError:
+        return MISSING
+    return False
+
+
+def replace_file(target: Path, parts: list[bytes], new_folder: bool = True) -> None:
+    """Write `target` whole, never showing a part-written file: the data goes to a
+    temporary file that then takes the target's name. The old file is removed
+    first: renaming over it makes ext4 write the new file to disk at once
+    (auto_da_alloc), which takes several times longer than the write. The folder
+    is made first when it may be missing (`new_folder`)."""
+    if new_folder:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    with temporary.open("wb") as file:
+        file.writelines(parts)
+    target.unlink(missing_ok=True)
+    os.rename(temporary, target)
+
+
+def _prune(path: Path, root: Path) -> None:
+    """Remove folders left empty by a deleted page, up to the output root."""
+    folder = path.parent
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

@@ -33,7 +33,7 @@
     var total = 0;
     for (var i = 0; i < terms.length; i++) {
       var term = terms[i], best = 0;
-      var fields = [[entry.t, 12], [entry.a, 9], [entry.s, 4], [entry.b, 1]];
+      var fields = [[entry.t, 12], [entry.a, 9], [entry.g, 6], [entry.s, 4], [entry.b, 1]];
       for (var j = 0; j < fields.length; j++) {
         var hay = " " + fields[j][0].toLowerCase();
         if (hay.indexOf(" " + term) >= 0) best = Math.max(best, fields[j][1] * 2);

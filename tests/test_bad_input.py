@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from legwork.build import load_guide
+from legwork.project import load_guide
 from legwork.load import MAX_FILE_BYTES
 from tests.conftest import errors_for, make_project, run_cli, write
 

@@ -8,7 +8,7 @@ import pytest
 
 from benchmarks.corpus import counts, generate
 from benchmarks.run import main, wait_for_rebuild
-from legwork.build import Project, load_guide
+from legwork.project import Project, load_guide
 from tests.browser import require
 from tests.conftest import REPO
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from legwork.build import Project
-from legwork.site import build_site
+from legwork.project import Project
+from legwork.builder import build_site
 from tests.browser import AXE, require, screenshots_folder, serve_folder
 from tests.conftest import REPO
 

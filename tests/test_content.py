@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from legwork.build import Project, load_guide
-from legwork.site import build_site
+from legwork.project import Project, load_guide
+from legwork.builder import build_site
 from tests.conftest import REPO, soup
 
 SOURCES = REPO / "content" / "SOURCES.md"

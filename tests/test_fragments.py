@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from legwork.build import Project
+from legwork.project import Project
 from legwork.errors import BuildFailed
 from legwork.linkcheck import scan
-from legwork.site import SiteBuilder
+from legwork.builder import SiteBuilder
 from tests.conftest import REPO, edit
 
 
@@ -99,8 +99,8 @@ def test_a_broken_link_inside_a_fragment_is_reported_where_it_first_appears(guid
         places.append((before + '<p class="meta">Tip', (
             done.count("\n") + 1, len(done) - done.rfind("\n") + len('<p class="meta">'))))
     assert len(places) >= 2
-    edit(templates / "_items.html", '<p class="meta">Tip',
-         '<p class="meta"><a href="nowhere/">x</a>Tip')
+    edit(templates / "_items.html", '{% macro tip_meta(entry) %}Tip',
+         '{% macro tip_meta(entry) %}<a href="nowhere/">x</a>Tip')
     with pytest.raises(BuildFailed) as caught:
         served(guide_dir, tmp_path, out="other")
     found = [str(e) for e in caught.value.errors if e.path == "other/tips/index.html"]

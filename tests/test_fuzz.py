@@ -6,7 +6,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from legwork.build import load_guide
+from legwork.project import load_guide
 from legwork.errors import BuildFailed
 from tests.conftest import FIXTURE, make_project
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from legwork.site import build_site
+from legwork.builder import build_site
 from tests.conftest import make_project, write
 
 PAYLOAD = ('<script>alert(1)</script><img src=x onerror="alert(2)">'

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from legwork.build import load_guide
+from legwork.project import load_guide
 from tests.conftest import edit, errors_for, make_project, write
 
 

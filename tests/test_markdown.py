@@ -8,7 +8,7 @@ from legwork.model import Tip
 
 def tip(body: str) -> Tip:
     return Tip(slug="t", path="content/tips/t.md", title="T", summary="S", body=body,
-               body_line=5, goals=[], related=[], draft=False, topic=None, exercises=[])
+               body_line=5, terms={}, related=[], draft=False, topic=None, exercises=[])
 
 
 def render(body: str) -> str:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from legwork.build import Project, load_guide
-from legwork.site import build_site
+from legwork.project import Project, load_guide
+from legwork.builder import build_site
 from tests.browser import require, screenshots_folder, serve_folder
 from tests.conftest import REPO, make_project, soup
 

@@ -19,8 +19,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from legwork.build import Project
-from legwork.site import build_site
+from legwork.project import Project
+from legwork.builder import build_site
 from tests.conftest import REPO, links, make_project, run_cli, soup
 
 WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"

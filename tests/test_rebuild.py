@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import generate
-from legwork.build import Cache, Project, load_guide
+from legwork.project import Cache, Project, load_guide
 from legwork.errors import BuildFailed
 from legwork.linkcheck import scan
 from legwork.pages import EntryPages, SimilarExercises, plan_pages
-from legwork.site import SiteBuilder
+from legwork.builder import SiteBuilder
 from legwork.validate import sort_key
 from legwork.workers import digest
 from tests.conftest import REPO, edit, make_project, write
@@ -474,7 +474,7 @@ def test_the_similar_exercise_index_follows_moves_and_names_who_may_pick_an_exer
         elif what == 1:
             exercise.primary = rng.sample(muscles, rng.choice([1, 2]))
         else:
-            exercise.level = rng.choice(levels)
+            exercise.terms = {**exercise.terms, "levels": [rng.choice(levels)]}
         guide.exercises.sort(key=sort_key)
         index.move([exercise], {exercise.slug: before})
         fresh = SimilarExercises(guide)
@@ -670,16 +670,16 @@ def test_warming_up_after_a_parallel_build_readies_every_list_item(guide_dir, mo
 @pytest.mark.parametrize("block", [1 << 20, 3], ids=["whole parts", "a few bytes at a time"])
 def test_a_rebuild_tells_a_file_that_differs_by_one_byte_from_one_that_does_not(
         tmp_path, monkeypatch, block):
-    from legwork import site
+    from legwork import write
 
-    monkeypatch.setattr(site, "BLOCK", block)
+    monkeypatch.setattr(write, "BLOCK", block)
     there = tmp_path / "page.html"
     there.write_bytes(b"<p>Edited 1.</p>\n")
     parts = [b"<p>", b"Edited 1.", b"</p>\n"]
-    assert not site._differs(there, parts, 17)
-    assert site._differs(there, [b"<p>", b"Edited 2.", b"</p>\n"], 17)  # the same size
-    assert site._differs(there, [*parts, b"\n"], 18)
-    assert site._differs(tmp_path / "missing.html", parts, 17) is site.MISSING  # folder too
+    assert not write.differs(there, parts, 17)
+    assert write.differs(there, [b"<p>", b"Edited 2.", b"</p>\n"], 17)  # the same size
+    assert write.differs(there, [*parts, b"\n"], 18)
+    assert write.differs(tmp_path / "missing.html", parts, 17) is write.MISSING  # folder too
 
 
 @pytest.mark.parametrize("where", [0, 4, 9, 10, 11, 4999, 7090, 7123])
@@ -687,18 +687,18 @@ def test_many_small_parts_and_large_ones_compare_byte_for_byte_with_the_file(
         tmp_path, monkeypatch, where):
     # A list is many small parts (its items) between large ones; they are compared
     # in blocks of about BLOCK bytes. A change anywhere, a block's edge included, shows.
-    from legwork import site
+    from legwork import write
 
-    monkeypatch.setattr(site, "BLOCK", 10)
+    monkeypatch.setattr(write, "BLOCK", 10)
     parts = [b"<ul>", *[b"<li>%d</li>" % n for n in range(600)], b"x" * 25, b"</ul>"]
     data = b"".join(parts)
     there = tmp_path / "list.html"
     there.write_bytes(data)
-    assert not site._differs(there, parts, len(data))
+    assert not write.differs(there, parts, len(data))
     changed = bytearray(data)
     changed[where] ^= 1
     there.write_bytes(bytes(changed))
-    assert site._differs(there, parts, len(data))
+    assert write.differs(there, parts, len(data))
 
 
 def test_a_card_made_again_the_same_after_an_edit_is_kept_with_what_is_known_of_it(guide_dir):

@@ -3,7 +3,7 @@
 import random
 from types import SimpleNamespace
 
-from legwork.pages import DECK_MIN, DECK_SIZE, deck_marks, deck_parts
+from legwork.decks import DECK_MIN, DECK_SIZE, deck_parts
 from tests.conftest import links, soup
 
 EXPECTED_PAGES = [
@@ -155,8 +155,6 @@ def test_a_deck_of_up_to_100_cards_is_one_page_and_longer_decks_40_to_100():
         parts = deck_parts(cards)
         assert [card for part in parts for card in part] == cards
         assert all(DECK_MIN <= len(part) <= DECK_SIZE for part in parts), count
-        # Planning reads the marks by the cards' ids, made once per guide.
-        assert deck_parts(cards, deck_marks(SimpleNamespace(exercises=cards))) == parts
 
 
 def test_moving_one_card_changes_the_deck_pages_it_leaves_and_joins():

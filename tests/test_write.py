@@ -3,8 +3,9 @@
 import pytest
 
 from legwork.errors import BuildFailed, UsageError
-from legwork.pages import Page, check_unique_outputs
-from legwork.site import build_site
+from legwork.page import Page
+from legwork.pages import check_unique_outputs
+from legwork.builder import build_site
 from tests.conftest import REPO, make_project, tree, write
 
 

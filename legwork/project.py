@@ -1,7 +1,8 @@
-"""The build's stages as functions: load and check the guide, render pages.
+"""A project (where a build reads and writes) and its checked guide.
 
-`legwork.site.SiteBuilder` strings them together for a full build and for the
-dev server's rebuilds.
+`load_guide` runs the first stages (load, validate, link) and returns the
+guide with its links and bodies; `legwork.builder.SiteBuilder` goes on from
+there, for a full build and for the dev server's rebuilds.
 """
 
 from __future__ import annotations
@@ -11,13 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from legwork.errors import ErrorLog
-from legwork.fragments import Rendered
 from legwork.links import Links, link
 from legwork.load import load_content
 from legwork.markdown import MarkdownBodies
 from legwork.model import Guide
-from legwork.pages import Page
-from legwork.render import Renderer
 from legwork.validate import normalise_base_url, validate
 
 
@@ -110,14 +108,7 @@ def load_guide(project: Project, bodies: MarkdownBodies | None = None,
 def leave_out_drafts(guide: Guide) -> set[str]:
     """Drop draft entries from `guide`; returns their slugs."""
     drafts = {e.slug for e in guide.entries() if e.draft}
-    guide.exercises = [e for e in guide.exercises if not e.draft]
-    guide.tips = [e for e in guide.tips if not e.draft]
-    guide.plans = [e for e in guide.plans if not e.draft]
+    guide.lists = {name: [e for e in listed if not e.draft] for name, listed in guide.lists.items()}
     vars(guide).pop("slugs", None)
     vars(guide).pop("in_slug_order", None)
     return drafts
-
-
-def render_pages(pages: list[Page], renderer: Renderer) -> dict[str, Rendered]:
-    """Render `pages` into memory: output path -> the rendered page."""
-    return {page.output_path: renderer.render_page(page) for page in pages}

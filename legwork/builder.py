@@ -11,37 +11,33 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 import shutil
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from legwork.build import BuildResult, Cache, Loaded, Project, load_guide, render_pages
 from legwork.edits import edit_in_place, links_change, only_body, reshape
 from legwork.errors import ErrorLog
 from legwork.linkcheck import LinkIndex, checked, position
 from legwork.markdown import MarkdownBodies
 from legwork.model import Entry, same_vocabularies
-from legwork.pages import EntryPages, Page, Showing, plan_pages
+from legwork.page import Page, Showing
+from legwork.pages import EntryPages, plan_pages
+from legwork.project import BuildResult, Cache, Loaded, Project, load_guide
 from legwork.render import Renderer
 from legwork.workers import Job, Stored, digest, render_to_staging
 from legwork.write import (
     check_output_folder,
     finish_site,
     read_manifest,
+    remove_file,
+    replace_file,
     staging_folder,
     static_files,
+    update_files,
     write_manifest,
 )
-
-WRITERS = 2
-"""Threads that compare and write a rebuild's files: both leave the interpreter
-free, so two files are done at once."""
-BLOCK = 1 << 20
-"""How much of a file is read at a time to compare it."""
 
 
 def input_fingerprint(project: Project) -> str:
@@ -328,7 +324,7 @@ class SiteBuilder:
         gone_statics = set(last.statics) - set(statics)
         if gone_statics:  # a page may link to what is gone: check them all
             dirty = list(pages)
-        rendered = render_pages([pages[url] for url in dirty], self.renderer)
+        rendered = {pages[url].output_path: self.renderer.render_page(pages[url]) for url in dirty}
         outputs = {path: page.encoded() for path, page in rendered.items()}
         if loaded.guide.config.cname:
             outputs["CNAME"] = [loaded.guide.config.cname.encode() + b"\n"]
@@ -401,88 +397,25 @@ class SiteBuilder:
         """Write the files (given in parts) whose bytes changed, each atomically;
         copy changed static files; delete what is gone."""
         out = self.project.out
-        sizes = {path: sum(map(len, parts)) for path, parts in files.items()}
-        largest_first = sorted(files, key=lambda path: (-sizes[path], path))
-
-        def update(path: str) -> bool:  # compared and, when it differs, written at once
-            found = _differs(out / path, files[path], sizes[path])
-            if found:
-                _replace(out / path, files[path], new_folder=found is MISSING)
-            return bool(found)
-
-        with ThreadPoolExecutor(WRITERS) as pool:
-            wrote = list(pool.map(update, largest_first))
-        changed = [path for path, yes in zip(largest_first, wrote, strict=True) if yes]
+        changed = update_files(out, files)
         for path in changed:  # hashed when the manifest is saved
             last.digests.pop(path, None)
         self.unhashed.update(changed)
         written = sorted(changed)
         for path, source in statics.items():
             if last.statics.get(path) != _stamp(source):
-                _replace(out / path, [source.read_bytes()])
+                replace_file(out / path, [source.read_bytes()])
                 written.append(path)
         gone = sorted(removed | (set(last.statics) - set(statics)))
         for path in gone:
-            (out / path).unlink(missing_ok=True)
             last.digests.pop(path, None)
             self.unhashed.discard(path)
-            _prune(out / path, out)
+            remove_file(out / path, out)
         return written, gone
 
 
 def _slugs(entries: list[Entry] | None) -> list[str]:
     return [e.slug for e in entries or []]
-
-
-MISSING = "missing"
-"""What `_differs` says of a file that is not there (it differs, and its folder may
-be missing too)."""
-
-
-def _differs(target: Path, parts: list[bytes], size: int) -> bool | str:
-    """Whether the file `target` differs from `parts` (of `size` bytes in all), or
-    MISSING."""
-    try:
-        with target.open("rb", buffering=0) as file:
-            if os.fstat(file.fileno()).st_size != size:
-                return True
-            # A page that changed mostly differs early: the blocks grow from a
-            # sixteenth of BLOCK, so as little of the old file as may be is read.
-            step = max(BLOCK >> 4, 1)
-            for part in parts:  # bytes compare with memcmp; memoryviews do not
-                start = 0
-                while start < len(part):
-                    block = part[start:start + step] if start or len(part) > step else part
-                    if file.read(len(block)) != block:
-                        return True
-                    start += len(block)
-                    step = min(step * 2, BLOCK)
-    except FileNotFoundError:
-        return MISSING
-    return False
-
-
-def _replace(target: Path, parts: list[bytes], new_folder: bool = True) -> None:
-    """Write `target` whole, never showing a part-written file: the data goes to a
-    temporary file that then takes the target's name. The old file is removed
-    first: renaming over it makes ext4 write the new file to disk at once
-    (auto_da_alloc), which takes several times longer than the write. The folder
-    is made first when it may be missing (`new_folder`)."""
-    if new_folder:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    with temporary.open("wb") as file:
-        file.writelines(parts)
-    target.unlink(missing_ok=True)
-    os.rename(temporary, target)
-
-
-def _prune(path: Path, root: Path) -> None:
-    """Remove folders left empty by a deleted page, up to the output root."""
-    folder = path.parent
-    while folder != root and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
 
 
 def build_site(project: Project) -> BuildResult:

@@ -1,0 +1,100 @@
+"""Similar exercises: for each exercise, a few others for the same primary muscles."""
+
+from __future__ import annotations
+
+import bisect
+
+from legwork.model import Exercise, Guide, sort_key
+
+SIMILAR_LIMIT = 6
+"""How many "also works these muscles" exercises an exercise page shows."""
+
+
+class SimilarExercises:
+    """Picks, for each exercise, a few others for the same primary muscles.
+
+    Neighbours in title order within the same muscle and level come first, then
+    other levels; an index keeps this linear in the size of the guide.
+    """
+
+    def __init__(self, guide: Guide) -> None:
+        levels = list(guide.vocabularies["levels"].terms.values())
+        self.nearest_levels = {level.slug: sorted(levels, key=lambda other: abs(
+            levels.index(other) - levels.index(level))) for level in levels}
+        """Level -> every level, nearest first."""
+        self.by_muscle_level: dict[tuple[str, str], list[Exercise]] = {}
+        for exercise in guide.exercises:
+            for muscle in exercise.primary:
+                key = (muscle.slug, exercise.level.slug)
+                self.by_muscle_level.setdefault(key, []).append(exercise)
+        self.position = {(key, e.slug): i for key, group in self.by_muscle_level.items()
+                         for i, e in enumerate(group)}
+        self.short: dict[str, Exercise] = {}
+        """Slug -> each exercise whose own group (its first primary muscle, its
+        level) is too short to fill its picks: it picks from other groups too."""
+        self._measure(self.by_muscle_level)
+
+    def _measure(self, groups: dict[tuple[str, str], list[Exercise]]) -> None:
+        for key, group in groups.items():
+            for exercise in group:
+                if (exercise.primary[0].slug, exercise.level.slug) == key:
+                    if len(group) <= SIMILAR_LIMIT:
+                        self.short[exercise.slug] = exercise
+                    else:
+                        self.short.pop(exercise.slug, None)
+
+    def readers(self, exercises: list[Exercise]) -> dict[str, Exercise]:
+        """Slug -> every exercise whose picks may hold one of `exercises`, as the
+        index stands. An exercise whose own group is long enough picks the
+        SIMILAR_LIMIT after it there, so those are the ones before each of
+        `exercises` in its groups; the rest are the short ones sharing a muscle."""
+        found = {}
+        for exercise in exercises:
+            for muscle in exercise.primary:
+                key = (muscle.slug, exercise.level.slug)
+                group = self.by_muscle_level[key]
+                at = self.position[(key, exercise.slug)]
+                for step in range(1, min(SIMILAR_LIMIT, len(group) - 1) + 1):
+                    found.setdefault(group[at - step].slug, group[at - step])
+        muscles = {muscle for exercise in exercises for muscle in exercise.primary}
+        found.update((slug, other) for slug, other in self.short.items()
+                     if not muscles.isdisjoint(other.primary))
+        return found
+
+    def move(self, moved: list[Exercise], before: dict[str, Exercise]) -> None:
+        """Take in that the exercises `moved` (`before`, by slug: as they were)
+        changed their titles, primary muscles or level."""
+        groups = {}
+        for exercise in moved:
+            was = before[exercise.slug]
+            for muscle in was.primary:
+                key = (muscle.slug, was.level.slug)
+                groups[key] = self.by_muscle_level[key]
+                self.position.pop((key, exercise.slug))
+        gone = {id(exercise) for exercise in moved}
+        for group in groups.values():
+            group[:] = [e for e in group if id(e) not in gone]
+        for exercise in moved:
+            for muscle in exercise.primary:
+                key = (muscle.slug, exercise.level.slug)
+                group = groups[key] = self.by_muscle_level.setdefault(key, [])
+                bisect.insort(group, exercise, key=sort_key)
+        for key, group in groups.items():
+            self.position.update(((key, e.slug), i) for i, e in enumerate(group))
+        self._measure(groups)
+
+    def __call__(self, exercise: Exercise) -> list[Exercise]:
+        chosen: dict[str, Exercise] = {}
+        for level in self.nearest_levels[exercise.level.slug]:
+            for muscle in exercise.primary:
+                group = self.by_muscle_level.get((muscle.slug, level.slug), [])
+                at = self.position.get(((muscle.slug, level.slug), exercise.slug), -1)
+                for step in range(1, len(group) + 1):  # wrap around from just after it
+                    other = group[(at + step) % len(group)]
+                    if len(chosen) >= SIMILAR_LIMIT:
+                        return list(chosen.values())
+                    if other is not exercise:
+                        chosen.setdefault(other.slug, other)
+        return list(chosen.values())
+
+
