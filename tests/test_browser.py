@@ -8,8 +8,9 @@ import pytest
 
 from legwork.build import Project
 from legwork.site import build_site
-from tests.browser import AXE, require, screenshots_folder, serve_folder
+from tests.browser import AXE, screenshots_folder, serve_folder
 from tests.conftest import REPO
+from tests.machine import require
 
 PAGES = {
     "home": "", "exercises": "exercises/", "exercise": "exercises/squat/",
