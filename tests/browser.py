@@ -1,8 +1,7 @@
-"""Helpers for tests in a real browser: Debian's Chromium driven by Playwright."""
+"""Helpers for tests in a real browser: Chromium (see tests/machine.py) driven by Playwright."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import threading
@@ -13,20 +12,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
+from tests.machine import find_chromium
 
-CHROMIUM = "/usr/bin/chromium"
 AXE = REPO / "tests" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO / "test-artifacts"
-
-
-def require(path: Path, what: str) -> None:
-    """A missing tool fails the run on CI and skips it elsewhere, saying how to get it."""
-    if path.exists():
-        return
-    message = f"{what} is missing at {path}; run: bash scripts/test.sh (it installs it)"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def chromium_args(profile: Path) -> list[str]:
@@ -42,12 +31,12 @@ def chromium_args(profile: Path) -> list[str]:
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the whole run (see conftest.py)."""
-    require(Path(CHROMIUM), "Chromium")
+    chromium = find_chromium()
     from playwright.sync_api import sync_playwright
 
     profile = Path(tempfile.mkdtemp(prefix="legwork-chromium-"))
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM,
+        launched = playwright.chromium.launch(executable_path=chromium,
                                               args=chromium_args(profile))
         yield launched
         launched.close()

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from legwork.project import Project, load_guide
-from legwork.errors import BuildFailed
 from legwork.builder import build_site
+from legwork.errors import BuildFailed
+from legwork.project import Project, load_guide
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from legwork.project import load_guide
 from legwork.load import MAX_FILE_BYTES
+from legwork.project import load_guide
 from tests.conftest import errors_for, make_project, run_cli, write
 
 TIP = "---\ntitle: Breathe\nsummary: In and out.\ngoals: [speed]\ntopic: form\n---\nBody.\n"

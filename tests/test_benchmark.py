@@ -1,16 +1,14 @@
 """The benchmark machinery at N=50, so it cannot rot; results are checked, not timings."""
 
-import shutil
 import time
-from pathlib import Path
 
 import pytest
 
 from benchmarks.corpus import counts, generate
 from benchmarks.run import main, wait_for_rebuild
 from legwork.project import Project, load_guide
-from tests.browser import require
 from tests.conftest import REPO
+from tests.machine import require_program
 
 
 def test_corpus_is_deterministic_and_valid(tmp_path):
@@ -26,7 +24,7 @@ def test_corpus_is_deterministic_and_valid(tmp_path):
 
 
 def test_benchmark_runs_every_measurement_against_hugo(tmp_path):
-    require(Path(shutil.which("hugo") or "/usr/bin/hugo"), "Hugo")
+    require_program("hugo", "hugo")
     results, real = main(["--sizes", "50", "--runs", "1", "--real-runs", "1",
                           "--work", str(tmp_path)])
     (result,) = results

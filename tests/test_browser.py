@@ -6,10 +6,11 @@ import json
 
 import pytest
 
-from legwork.project import Project
 from legwork.builder import build_site
-from tests.browser import AXE, require, screenshots_folder, serve_folder
+from legwork.project import Project
+from tests.browser import AXE, screenshots_folder, serve_folder
 from tests.conftest import REPO
+from tests.machine import require
 
 PAGES = {
     "home": "", "exercises": "exercises/", "exercise": "exercises/squat/",

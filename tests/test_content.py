@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from legwork.project import Project, load_guide
 from legwork.builder import build_site
+from legwork.project import Project, load_guide
 from tests.conftest import REPO, soup
 
 SOURCES = REPO / "content" / "SOURCES.md"

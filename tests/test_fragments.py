@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from legwork.project import Project
+from legwork.builder import SiteBuilder
 from legwork.errors import BuildFailed
 from legwork.linkcheck import scan
-from legwork.builder import SiteBuilder
+from legwork.project import Project
 from tests.conftest import REPO, edit
 
 

@@ -6,8 +6,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from legwork.project import load_guide
 from legwork.errors import BuildFailed
+from legwork.project import load_guide
 from tests.conftest import FIXTURE, make_project
 
 VALID = (FIXTURE / "exercises" / "box-jump.md").read_text()

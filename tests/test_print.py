@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import math
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from legwork.project import Project, load_guide
 from legwork.builder import build_site
-from tests.browser import require, screenshots_folder, serve_folder
+from legwork.project import Project, load_guide
+from tests.browser import screenshots_folder, serve_folder
 from tests.conftest import REPO, make_project, soup
+from tests.machine import require_program
 
 BASE = "https://user.github.io/legwork/"
 A6 = (298, 420)      # points, rounded: 105 x 148 mm
@@ -24,9 +24,7 @@ CHROME_TEXT = ["Skip to content", "Exercises Muscles Goals", "Search (press /)",
 
 
 def poppler(tool: str) -> str:
-    path = shutil.which(tool) or f"/usr/bin/{tool}"
-    require(Path(path), f"{tool} (poppler-utils)")
-    return path
+    return require_program(tool, "poppler-utils")
 
 
 def page_texts(pdf: Path) -> list[str]:

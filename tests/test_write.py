@@ -2,10 +2,10 @@
 
 import pytest
 
+from legwork.builder import build_site
 from legwork.errors import BuildFailed, UsageError
 from legwork.page import Page
 from legwork.pages import check_unique_outputs
-from legwork.builder import build_site
 from tests.conftest import REPO, make_project, tree, write
 
 
