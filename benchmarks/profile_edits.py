@@ -29,12 +29,12 @@ sys.path.insert(0, str(REPO))
 from benchmarks.corpus import generate  # noqa: E402
 from benchmarks.run import EDITED, one_entry_edits  # noqa: E402
 from legwork.project import Cache, Project  # noqa: E402
-from legwork.serve import Settler, after_edit  # noqa: E402
+from legwork.serve import after_edit  # noqa: E402
 from legwork.builder import SiteBuilder  # noqa: E402
 
 STAGES = [
     ("edits.py", "edit_in_place", "read and check the edited file"),
-    ("edits.py", "reshape", "plan again what the move changes"),
+    ("edits.py", "replan", "plan again what the move changes"),
     ("render.py", "render_page", "render the pages that show the change"),
     ("fragments.py", "encoded", "encode them"),
     ("linkcheck.py", "check_scanned", "check their links"),
@@ -43,18 +43,16 @@ STAGES = [
 """(file, function, what it does) of the stages of a rebuild, in order."""
 
 
-def served(content: Path, out: Path) -> tuple[SiteBuilder, Settler]:
+def served(content: Path, out: Path) -> SiteBuilder:
     """The dev server's builder, after its first build and warm-up."""
     builder = SiteBuilder(Project.at(REPO, content=content, out=out), Cache())
     builder.build(force=True)
     for _ in builder.warm():
         pass
-    settle = Settler()
-    settle()
-    return builder, settle
+    return builder
 
 
-def edit(builder: SiteBuilder, settle: Settler, entry: Path, text: str,
+def edit(builder: SiteBuilder, entry: Path, text: str,
          profile: cProfile.Profile | None = None) -> float:
     """Write `text` to `entry`, rebuild as the server does; the rebuild's seconds."""
     entry.write_text(text)
@@ -67,7 +65,7 @@ def edit(builder: SiteBuilder, settle: Settler, entry: Path, text: str,
         profile.disable()
     if not result.in_place:
         raise RuntimeError(f"the edit of {entry} was not applied in place")
-    after_edit(builder, settle)
+    after_edit(builder)
     return seconds
 
 
@@ -91,7 +89,7 @@ def main(argv: list[str] | None = None) -> dict[str, list[float]]:
                         help="profile the title edits with cProfile")
     args = parser.parse_args(argv)
     content = generate(args.entries, args.work / f"profile-n{args.entries}" / "content")
-    builder, settle = served(content, content.with_name("site"))
+    builder = served(content, content.with_name("site"))
     entry = content / EDITED
     original = entry.read_text()
     timings: dict[str, list[float]] = {}
@@ -99,11 +97,11 @@ def main(argv: list[str] | None = None) -> dict[str, list[float]]:
     edits = one_entry_edits(args.edits)
     try:
         for kind, old, new in edits:
-            seconds = edit(builder, settle, entry, original.replace(old, new, 1))
+            seconds = edit(builder, entry, original.replace(old, new, 1))
             timings.setdefault(kind, []).append(seconds)
         for kind, old, new in edits if profile else []:
             if kind == "title":
-                edit(builder, settle, entry, original.replace(old, new, 1), profile)
+                edit(builder, entry, original.replace(old, new, 1), profile)
     finally:
         entry.write_text(original)
     for kind, seconds in timings.items():

@@ -1,10 +1,13 @@
-"""The build recipe, full or incremental: content in, checked site out.
+"""The build recipe, one-off or after edits: content in, checked site out.
 
 `SiteBuilder.build` reads top to bottom: gather and check the whole guide,
-render every page, check the links, and only then touch the output folder.
-`SiteBuilder.rebuild` does the same for what changed since the last build:
-it re-renders the pages whose entries or templates changed and writes only
-the files whose bytes differ.
+plan and render every page, check the links, and only then touch the output
+folder. `SiteBuilder.rebuild` goes the same way from the last good build:
+the guide as it is now (only the edited files read, when the dev server says
+which), the pages planned again that an edit can change, of those the ones
+that read differently rendered (`Page.differs`), their links checked, and
+only the files whose bytes differ written. Nothing of the last build is
+changed until a rebuild succeeds; a failed one leaves it to the next.
 """
 
 from __future__ import annotations
@@ -14,14 +17,14 @@ import hashlib
 import shutil
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from legwork.edits import edit_in_place, links_change, only_body, reshape
+from legwork.edits import Edit, edit_in_place, replan
 from legwork.errors import ErrorLog
 from legwork.linkcheck import LinkIndex, checked, position
 from legwork.markdown import MarkdownBodies
-from legwork.model import Entry, same_vocabularies
+from legwork.model import same_vocabularies
 from legwork.page import Page, Showing
 from legwork.pages import EntryPages, plan_pages
 from legwork.project import BuildResult, Cache, Loaded, Project, load_guide
@@ -58,7 +61,7 @@ def _stamp(path: Path) -> tuple[int, int]:
     return (stat.st_mtime_ns, stat.st_size)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Snapshot:
     """What the last good build produced, kept to compare the next one with."""
 
@@ -67,17 +70,11 @@ class Snapshot:
     """URL -> page."""
     entry_pages: EntryPages
     """What planned the entry pages; plans them again after an edit in place."""
-    digests: dict[str, str]
-    """Output path -> fingerprint of the bytes written there (but for the files
-    rebuilds wrote since, `SiteBuilder.unhashed`, until the manifest is saved)."""
     links: LinkIndex
     templates: dict[str, tuple[int, int]]
     """Template file -> (mtime, size) when it was last rendered."""
-    statics: dict[str, tuple[int, int]] = field(default_factory=dict)
+    statics: dict[str, tuple[int, int]]
     """Output path of a static file -> (mtime, size) of its source."""
-    showing: Showing | None = None
-    """Which of `pages` show each entry: made when first needed (see
-    `SiteBuilder.index`), kept up to date by edits in place."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +86,7 @@ class RebuildResult:
     deleted: list[str]
     seconds: float
     in_place: bool = False
-    """The edit was applied in place to the last build's guide (see legwork.edits)."""
+    """Only the edited files were read (see legwork.edits)."""
 
     def summary(self) -> str:
         """E.g. "re-rendered 3 pages, wrote 2 files, removed 0 in 42 ms"."""
@@ -98,11 +95,49 @@ class RebuildResult:
                 f"removed {len(self.deleted)} in {took}")
 
 
+class Manifest:
+    """The fingerprints of the files in the output folder, saved beside it, so
+    that the next one-off build reuses the files that did not change."""
+
+    def __init__(self, out: Path, digests: dict[str, str]) -> None:
+        self.out = out
+        self.digests = digests
+        """Output path -> fingerprint of its bytes (but for `unhashed`)."""
+        self.unhashed: set[str] = set()
+        """Files that rebuilds wrote and `save` has yet to hash."""
+        self.behind = False
+        """Whether rebuilds wrote files since the manifest was last saved."""
+
+    def changed(self, written: list[str], removed: list[str]) -> None:
+        """Take in files a rebuild wrote and removed. From the first such rebuild
+        until `save`, the manifest on disk vouches for no file."""
+        if not self.behind:
+            write_manifest(self.out, {"inputs": None, "outputs": {}})
+            self.behind = True
+        for path in [*written, *removed]:
+            self.digests.pop(path, None)
+        self.unhashed = (self.unhashed | set(written)) - set(removed)
+
+    def save(self, pages: int, entries: int) -> None:
+        """Hash what rebuilds wrote and save the manifest."""
+        if not self.behind:
+            return
+        for path in self.unhashed:
+            try:
+                self.digests[path] = digest([(self.out / path).read_bytes()])
+            except OSError:  # removed meanwhile: vouched for by nobody
+                pass
+        self.unhashed.clear()
+        write_manifest(self.out, {"inputs": None, "pages": pages, "entries": entries,
+                                  "outputs": self.digests})
+        self.behind = False
+
+
 class SiteBuilder:
     """Builds a project, and rebuilds it after edits, keeping the last good state.
 
     With a `cache` (the dev server's), loaded files and checked entries are kept
-    between builds, and `rebuild` can apply an edit of existing entries in place.
+    between builds, and `rebuild` can read an edit of existing entries alone.
     """
 
     def __init__(self, project: Project, cache: Cache | None = None) -> None:
@@ -111,17 +146,12 @@ class SiteBuilder:
         self.bodies = MarkdownBodies()
         self.cache = cache
         self.last: Snapshot | None = None
+        self.manifest = Manifest(project.out, {})
         self.pending: set[Path] = set()
         """Files changed since the last good build (when the caller said which)."""
-        self.behind: set[str] = set()
-        """URLs of pages an edit in place changed but a failed render did not write."""
-        self.manifest_behind = False
-        """Whether rebuilds wrote files since the manifest was last saved."""
-        self.unhashed: set[str] = set()
-        """Output paths that rebuilds wrote and `save_manifest` has yet to hash."""
-        self.replan = False
-        """An edit in place moved entries in the lists but its rebuild failed: the
-        last plan no longer follows the guide's order, so the next rebuild is full."""
+        self.showing: Showing | None = None
+        """Which of the last build's entry pages hold each entry: made when first
+        needed (see `index`), kept up to date by rebuilds."""
 
     def build(self, force: bool = False) -> BuildResult:
         """Build everything into `project.out`, or raise without touching it.
@@ -140,7 +170,7 @@ class SiteBuilder:
         if previous.get("inputs") == inputs and not force:
             return BuildResult(previous["pages"], previous["entries"], 0,
                                time.perf_counter() - started, up_to_date=True)
-        # Gather and check the whole guide.
+        # Gather and check the whole guide, and plan every page.
         loaded = load_guide(project, self.bodies, self.cache)
         entry_pages = EntryPages(loaded.guide, loaded.links)
         pages = plan_pages(loaded.guide, loaded.links, entry_pages)
@@ -165,35 +195,22 @@ class SiteBuilder:
         copied = finish_site(staging, statics, extra, project.out, {
             "inputs": inputs, "pages": len(pages), "entries": entries, "outputs": digests})
         written = sum(not s.reused for s in stored)
-        self.last = Snapshot(loaded, {p.url: p for p in pages}, entry_pages,
-                             digests, links, self._template_stamps(),
+        self.last = Snapshot(loaded, {p.url: p for p in pages}, entry_pages, links,
+                             self._template_stamps(),
                              {path: _stamp(src) for path, src in statics.items()})
+        self.manifest = Manifest(project.out, digests)
         self.pending.clear()
-        self.behind.clear()
-        self.replan = False
-        self.manifest_behind = False
-        self.unhashed.clear()
+        self.showing = None
         return BuildResult(len(pages), entries, written + copied, time.perf_counter() - started)
 
     def save_manifest(self) -> None:
         """Record the files that rebuilds wrote in the manifest beside the output, so
         that the next full build may reuse them (it must still render: it cannot
-        know what else changed meanwhile). Until then, the manifest vouches for no
-        file. Rebuilds compare what they render with the files there instead of
-        hashing it; the files they wrote are hashed here. The dev server saves the
-        manifest once an edit is out."""
-        if self.manifest_behind and self.last is not None:
-            out, digests = self.project.out, self.last.digests
-            for path in self.unhashed:
-                try:
-                    digests[path] = digest([(out / path).read_bytes()])
-                except OSError:  # removed meanwhile: vouched for by nobody
-                    pass
-            self.unhashed.clear()
-            write_manifest(self.project.out, {
-                "inputs": None, "pages": len(self.last.pages),
-                "entries": len(self.last.loaded.guide.entries()), "outputs": self.last.digests})
-            self.manifest_behind = False
+        know what else changed meanwhile). Rebuilds compare what they render with
+        the files there instead of hashing it; the files they wrote are hashed
+        here. The dev server saves the manifest once an edit is out."""
+        if self.last is not None:
+            self.manifest.save(len(self.last.pages), len(self.last.loaded.guide.entries()))
 
     def _check_links(self, stored: list[Stored], files: set[str], staging: Path) -> LinkIndex:
         """Report the links workers found broken, and check links to other pages'
@@ -214,18 +231,17 @@ class SiteBuilder:
     def warm(self) -> Iterator[str]:
         """Render and link-check, without writing, the pages that show many entries
         (lists, decks, the search index, the data files), one per step, so that
-        the first edit after a build finds every card, list item and record ready. The workers
-        of a full build keep theirs; the dev server runs these steps while idle.
-        Stops when the site is rebuilt meanwhile."""
+        the first edit after a build finds every card, list item and record
+        ready. The dev server runs these steps while idle. Stops when the site is
+        rebuilt meanwhile."""
         last = self.last
         if last is None:
             return
         self.keep()
-        entry_urls = {entry.url for entry in last.loaded.guide.entries()}
         for url, page in list(last.pages.items()):
             if self.last is not last:
                 return
-            if url not in entry_urls:
+            if page.entry is None:
                 rendered = self.renderer.render_page(page)
                 if checked(page.output_path):  # learns which fragments' links work
                     rendered.scan(page.output_path, last.links)
@@ -239,19 +255,19 @@ class SiteBuilder:
         self.bodies.keep = True
 
     def index(self) -> None:
-        """Work out now, rather than in the next rebuild, what an edit in place looks
-        up: where each entry sits in the long lists kept, and which pages show it.
+        """Work out now, rather than in the next rebuild, what an edit looks up:
+        where each entry sits in the long lists kept, and which pages hold it.
         The dev server does this while idle."""
         self.renderer.index_lists()
-        if self.last is not None and self.last.showing is None:
-            self.last.showing = Showing(self.last.pages.values())
+        if self.last is not None and self.showing is None:
+            self.showing = Showing(self.last.pages.values())
 
     def rebuild(self, changed: set[Path] | None = None) -> RebuildResult:
         """Bring `project.out` up to date with the sources; raises BuildFailed.
 
         `changed` names the files that changed, when the caller knows (the dev
         server's watcher does): an edit of existing entries that leaves the shape
-        of the site alone is then applied in place, without reading the rest.
+        of the site alone is then read on its own, without the rest.
         """
         started = time.perf_counter()
         self.cache = self.cache or Cache()
@@ -259,72 +275,63 @@ class SiteBuilder:
         if self.last is None:
             self.build(force=True)
             return RebuildResult(len(self.last.pages), [], [], time.perf_counter() - started)
-        if changed is None or self.replan:
-            return self._rebuild_all(started)
-        self.pending |= changed
         last = self.last
-        edit = edit_in_place(last.loaded, last.entry_pages, self.project.content,
-                             self.pending, self.cache, ErrorLog())
-        if edit is None:
-            return self._rebuild_all(started)
-        self.renderer.forget_entries(edit.visible | edit.changed)
-        entry_pages, pages = last.entry_pages, last.pages
-        self.index()
-        showing = last.showing
-        if edit.moved:
-            entry_pages, pages, replanned = reshape(last.loaded, entry_pages, pages, edit)
-            self.renderer.forget_lists(last.pages[url] for url in replanned
-                                       if url in last.pages)
-            for url in replanned | (last.pages.keys() - pages.keys()):
-                showing.replace(last.pages.get(url), pages.get(url))
-        else:
-            replanned = set()
-            for slug in edit.replanned:  # kept in the last plan even if the rebuild fails
-                page = entry_pages.page(last.loaded.links.entries[slug])
-                showing.replace(pages.get(page.url), page)
-                pages[page.url] = page
-                replanned.add(page.url)
-        dirty = showing.changed_by(pages, edit.changed, edit.visible, edit.relinked)
-        self.behind |= dirty | replanned
-        try:
-            result = self._finish(last.loaded, pages, entry_pages,
-                                  sorted(url for url in self.behind if url in pages), started,
-                                  showing)
-        except BaseException:
-            # The lists were sorted again but the last plan is kept: plan it all next time.
-            self.replan = self.replan or bool(edit.moved)
-            raise
-        result = dataclasses.replace(result, in_place=True)
+        self.pending |= changed or set()
+        quick = None if changed is None else edit_in_place(
+            last.loaded, self.project.content, self.pending, self.cache, ErrorLog())
+        if quick is not None:  # the pages that hold what the edit changed, planned again
+            loaded, edit = quick
+            self.index()
+            entry_pages, pages, candidates = replan(last.loaded, loaded, last.entry_pages,
+                                                    last.pages, self.showing, edit)
+        else:  # every page planned again: the case where every input may have changed
+            loaded = load_guide(self.project, self.bodies, self.cache)
+            edit = self._compare(last.loaded, loaded)
+            entry_pages = EntryPages(loaded.guide, loaded.links)
+            pages = {p.url: p for p in plan_pages(loaded.guide, loaded.links, entry_pages)}
+            candidates = pages.keys() | last.pages.keys()
+        templates = self._changed_templates(last)
+        old, new = last.loaded.guide, loaded.guide
+        everything = old.config != new.config or not same_vocabularies(old.vocabularies,
+                                                                       new.vocabularies)
+        if templates:
+            self.renderer.forget()
+        self.renderer.bind(new, loaded.links, loaded.bodies)
+        self.renderer.forget_entries(edit.changed, last.loaded.links)
+        dirty = sorted(url for url in candidates & pages.keys()
+                       if everything or self._uses(pages[url].template, templates)
+                       or pages[url].differs(last.pages.get(url), edit.changed, edit.visible,
+                                             edit.relinked))
+        result = self._finish(loaded, pages, entry_pages, dirty, started)
+        if self.showing is not None and quick is not None:
+            for url in candidates:
+                self.showing.replace(last.pages.get(url), pages.get(url))
+        elif quick is None:
+            self.showing = None
+        self.renderer.forget_pages(last.pages.keys() - pages.keys())
         self.pending.clear()
-        self.behind.clear()
-        return result
+        return dataclasses.replace(result, in_place=quick is not None)
 
-    def _rebuild_all(self, started: float) -> RebuildResult:
-        """Rebuild after any change: load everything (unchanged files from the cache),
-        plan every page, render those whose sources or templates changed."""
-        last = self.last
-        loaded = load_guide(self.project, self.bodies, self.cache)
-        entry_pages = EntryPages(loaded.guide, loaded.links)
-        pages = {p.url: p for p in plan_pages(loaded.guide, loaded.links, entry_pages)}
-        dirty = set(self._dirty_pages(last, loaded, pages)) | self.behind
-        self.renderer.bind(loaded.guide, loaded.links, loaded.bodies)
-        result = self._finish(loaded, pages, entry_pages, [url for url in pages if url in dirty],
-                              started)
-        self.pending.clear()
-        self.behind.clear()
-        self.replan = False
-        return result
+    @staticmethod
+    def _compare(last: Loaded, now: Loaded) -> Edit:
+        """What changed between two loads of the whole guide: the entries, and
+        those whose backlinks changed, which lists and cards show."""
+        edit = Edit.between(last.guide.by_slug, now.guide.by_slug)
+        edit.visible |= {slug for slug in now.guide.by_slug
+                         if _slugs(last.links.backlinks.get(slug))
+                         != _slugs(now.links.backlinks.get(slug))}
+        return edit
 
     def _finish(self, loaded: Loaded, pages: dict[str, Page], entry_pages: EntryPages,
-                dirty: list[str], started: float, showing: Showing | None = None
-                ) -> RebuildResult:
+                dirty: list[str], started: float) -> RebuildResult:
         """Render the `dirty` pages, check their links, write what changed."""
         last = self.last
         statics = static_files(self.project.static)
         gone_statics = set(last.statics) - set(statics)
         if gone_statics:  # a page may link to what is gone: check them all
             dirty = list(pages)
-        rendered = {pages[url].output_path: self.renderer.render_page(pages[url]) for url in dirty}
+        rendered = {pages[url].output_path: self.renderer.render_page(pages[url])
+                    for url in dirty}
         outputs = {path: page.encoded() for path, page in rendered.items()}
         if loaded.guide.config.cname:
             outputs["CNAME"] = [loaded.guide.config.cname.encode() + b"\n"]
@@ -339,45 +346,11 @@ class SiteBuilder:
                              if checked(path)},
                             lambda path: rendered[path].html, self.project.out.name, log)
         log.raise_if_any()
-        if not self.manifest_behind:
-            # From now until `save_manifest`, the manifest vouches for no file.
-            write_manifest(self.project.out, {"inputs": None, "outputs": {}})
-            self.manifest_behind = True
         written, deleted = self._write(last, outputs, removed, statics)
-        self.last = Snapshot(loaded, pages, entry_pages, last.digests, links,
-                             self._template_stamps(),
-                             {path: _stamp(src) for path, src in statics.items()}, showing)
+        self.manifest.changed(written, deleted)
+        self.last = Snapshot(loaded, pages, entry_pages, links, self._template_stamps(),
+                             {path: _stamp(src) for path, src in statics.items()})
         return RebuildResult(len(dirty), written, deleted, time.perf_counter() - started)
-
-    def _dirty_pages(self, last: Snapshot, loaded: Loaded, pages: dict[str, Page]) -> list[str]:
-        """URLs of the pages whose output may differ from the last build."""
-        old, new = last.loaded.guide, loaded.guide
-        if old.config != new.config or not same_vocabularies(old.vocabularies,
-                                                             new.vocabularies):
-            return list(pages)
-        before, after = old.by_slug(), new.by_slug()
-        changed = {slug for slug in before.keys() | after.keys()
-                   if before.get(slug) != after.get(slug)}
-        # What lists and cards show: every field but the Markdown body, plus backlinks.
-        visible = {slug for slug in changed if not only_body(before.get(slug), after.get(slug))}
-        visible |= {slug for slug in after
-                    if _slugs(last.loaded.links.backlinks.get(slug))
-                    != _slugs(loaded.links.backlinks.get(slug))}
-        relinked = {slug for slug in changed if links_change(before.get(slug), after.get(slug))}
-        templates = self._changed_templates(last)
-        if templates:
-            self.renderer.forget()
-        self.renderer.forget_entries(visible)
-        dirty = []
-        for url, page in pages.items():
-            previous = last.pages.get(url)
-            if (previous is None or page.sources != previous.sources  # e.g. a deck page
-                    or page.linked != previous.linked
-                    or page.shows_change(changed, visible, relinked)
-                    or self._uses(page.template, templates)
-                    or (page.same_context and page.context != previous.context)):
-                dirty.append(url)
-        return dirty
 
     def _changed_templates(self, last: Snapshot) -> set[str]:
         now = self._template_stamps()
@@ -397,24 +370,18 @@ class SiteBuilder:
         """Write the files (given in parts) whose bytes changed, each atomically;
         copy changed static files; delete what is gone."""
         out = self.project.out
-        changed = update_files(out, files)
-        for path in changed:  # hashed when the manifest is saved
-            last.digests.pop(path, None)
-        self.unhashed.update(changed)
-        written = sorted(changed)
+        written = sorted(update_files(out, files))
         for path, source in statics.items():
             if last.statics.get(path) != _stamp(source):
                 replace_file(out / path, [source.read_bytes()])
                 written.append(path)
         gone = sorted(removed | (set(last.statics) - set(statics)))
         for path in gone:
-            last.digests.pop(path, None)
-            self.unhashed.discard(path)
             remove_file(out / path, out)
         return written, gone
 
 
-def _slugs(entries: list[Entry] | None) -> list[str]:
+def _slugs(entries: list | None) -> list[str]:
     return [e.slug for e in entries or []]
 
 

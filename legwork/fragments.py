@@ -35,7 +35,7 @@ class Fragment:
         self._within_names: frozenset[str] = frozenset()
         """The links of `within`, by name: a list whose earlier items had them all
         adds nothing of this one to its page's links to check."""
-        self._fine_index: object = None
+        self._fine_index = 0
         self._fine_depths = 0
         """With the link index `_fine_index`: a bit for each page depth from which
         every link in it to another page or file is known to work (a card is
@@ -44,11 +44,11 @@ class Fragment:
     def fine(self, known: tuple) -> bool:
         """Whether its links to other pages are known to work at `known`: (link
         index token, page depth)."""
-        return bool(known) and self._fine_index is known[0] and bool(
+        return bool(known) and self._fine_index == known[0] and bool(
             self._fine_depths >> known[1] & 1)
 
     def mark_fine(self, known: tuple) -> None:
-        if self._fine_index is not known[0]:
+        if self._fine_index != known[0]:
             self._fine_index, self._fine_depths = known[0], 0
         self._fine_depths |= 1 << known[1]
 
@@ -90,6 +90,7 @@ class Fragment:
 
 
 _html = operator.attrgetter("html")
+_slug = operator.attrgetter("slug")
 
 _NAMES: dict[frozenset[str], frozenset[str]] = {}
 """Each set of `Fragment._within_names` once."""
@@ -164,7 +165,7 @@ class Run:
         token, bit = (known[0], 1 << known[1]) if known else (None, 0)
         for i in positions:
             fragment = fragments[i]
-            if fragment._fine_index is token and fragment._fine_depths & bit and \
+            if fragment._fine_index == token and fragment._fine_depths & bit and \
                     fragment._within is not None:  # `scanned`, inlined: lists are long
                 if fragment._scan[0] or fragment._within:
                     found.append((i, fragment._scan[0], fragment._within))
@@ -223,13 +224,12 @@ each old position's new one."""
 class Kept:
     """A long list of entries and what `_per_entry` made of it."""
 
-    __slots__ = ("source", "entries", "parts", "_at", "stale")
+    __slots__ = ("entries", "slugs", "parts", "_at", "stale")
 
     def __init__(self, entries: list[Entry], parts: Parts) -> None:
-        self.source = entries
-        """The list itself (so that no other list takes its id while kept)..."""
         self.entries = list(entries)
-        """...and a copy, to tell whether it still holds the same entries."""
+        """The entries, to tell whether a list shown later holds the same."""
+        self.slugs = list(map(_slug, entries))
         self.parts = parts
         self._at: dict[str, int] | None = None
         self.stale: set[int] = set()
@@ -240,35 +240,41 @@ class Kept:
         """Slug -> position of each entry: worked out when first needed, which
         `Renderer.index_lists` brings forward to a quiet moment."""
         if self._at is None:
-            self._at = {entry.slug: i for i, entry in enumerate(self.entries)}
+            self._at = dict(zip(self.slugs, itertools.count()))
         return self._at
 
     def holds(self, entries: list[Entry]) -> bool:
-        # Compares the entries by identity first: quick when they are the same.
-        return entries is self.source and entries == self.entries
+        """Whether `entries` are the entries kept, in the same order (compared by
+        value, each found the same object first: quick when they are)."""
+        return entries == self.entries
 
-    def follow(self, entries: list[Entry]) -> Callable[[int], int] | None:
-        """Take in that `entries`, the list kept, was sorted anew (an edit moved
-        entries): its parts and stale positions are put in the new order, and a
-        function returned that gives each old position's new one. None when it
-        holds other entries."""
-        if entries is not self.source or len(entries) != len(self.entries):
-            return None
-        ids = list(map(id, entries))
-        was = list(map(id, self.entries))
-        found = self._stale_moved(ids, was) or self._reordered(ids, was)
+    def follow(self, entries: list[Entry]) -> tuple[bool, Callable[[int], int] | None]:
+        """Take in that the list shown now is `entries`: the entries kept, some of
+        them edited (their positions `stale`) and perhaps put in a new order. Its
+        parts and stale positions are put in the new order, entries that differ
+        marked stale. Returns whether it holds the same entries, and a function
+        that gives each old position's new one when their order changed."""
+        if len(entries) != len(self.entries):
+            return False, None
+        slugs = list(map(_slug, entries))
+        found = (None, None) if slugs == self.slugs else \
+            self._stale_moved(slugs, self.slugs) or self._reordered(slugs, self.slugs)
         if found is None:
-            return None
+            return False, None
         order, place = found
-        parts = Parts(order(self.parts))
-        if Run in self.parts.made:  # what is known of it still holds, in the new order
-            parts.made[Run] = self.parts.made[Run]
-        self.parts, self.entries = parts, list(entries)
-        self.stale = {place(i) for i in self.stale}
-        self._at = None
-        return place
+        if order is not None:
+            parts = Parts(order(self.parts))
+            if Run in self.parts.made:  # what is known of it still holds, in the new order
+                parts.made[Run] = self.parts.made[Run]
+            self.parts, self.slugs = parts, slugs
+            self.stale = {place(i) for i in self.stale}
+            self._at = None
+        self.stale |= set(itertools.compress(itertools.count(), map(
+            operator.is_not, entries, order(self.entries) if order else self.entries)))
+        self.entries = list(entries)
+        return True, place
 
-    def _stale_moved(self, ids: list[int], was: list[int]) -> Reordering | None:
+    def _stale_moved(self, ids: list[str], was: list[str]) -> Reordering | None:
         """When only entries edited since (`stale`) changed places: the parts in
         the new order, and each old position's new one. Quick for a long
         list: the search for each moved entry and the comparison of the rest run
@@ -313,8 +319,8 @@ class Kept:
         return order, place
 
     @staticmethod
-    def _reordered(ids: list[int], was: list[int]) -> Reordering | None:
-        """Any new order of the same entries (`ids` now, `was` before, by id())."""
+    def _reordered(ids: list[str], was: list[str]) -> Reordering | None:
+        """Any new order of the same entries (`ids` now, `was` before, by slug)."""
         at = {entry: i for i, entry in enumerate(was)}
         order = [at.get(entry, -1) for entry in ids]
         if len(at) != len(order) or -1 in order or len(set(order)) != len(order):

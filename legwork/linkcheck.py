@@ -7,6 +7,7 @@ an `id` on that page. A broken link is a build error naming the page.
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 from collections.abc import Callable
@@ -79,6 +80,9 @@ def resolve(link: str, page_path: str) -> tuple[str, str] | None:
     return path, parts.fragment
 
 
+_tokens = itertools.count(1)
+
+
 class LinkIndex:
     """What a link may point at: the output paths and the ids on each page.
 
@@ -90,8 +94,9 @@ class LinkIndex:
         self.files = set(files)
         self.ids: dict[str, set[str]] = {}
         self._resolved: dict[tuple[int | str, str], tuple[str, str] | None] = {}
-        self.token = object()
-        """Stands for this index (these files) on fragments whose links it checked."""
+        self.token = next(_tokens)
+        """Stands for this index (these files) on fragments whose links it checked;
+        an index of the same files (`updated`) has the same."""
 
     def check(self, pages: dict[str, str], out_name: str, log: ErrorLog) -> None:
         """Record the ids of `pages` (path -> HTML), then check their links."""

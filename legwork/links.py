@@ -8,6 +8,7 @@ naming the file, the line and the nearest existing slugs.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 
 from legwork import registry
@@ -17,7 +18,7 @@ from legwork.markdown import MarkdownBodies
 from legwork.model import Entry, Exercise, Guide, Ref
 
 
-@dataclass
+@dataclass(frozen=True)
 class Links:
     """The resolved reference graph of a guide."""
 
@@ -55,21 +56,21 @@ def link(guide: Guide, bodies: MarkdownBodies, drafts: set[str], log: ErrorLog,
     References to `unreadable` entries (files already reported as broken) are
     not reported again.
     """
-    links = Links(entries=guide.by_slug())
-    checker = Checker(links.entries, drafts, log, unreadable)
+    entries = dict(guide.by_slug)
+    checker = Checker(entries, drafts, log, unreadable)
     for ref in guide.config.featured_plans:
         checker.check(ref, "featured_plans", "plan")
     referrers: dict[str, set[str]] = {}
+    body: dict[str, list[Ref]] = {}
     for entry in guide.entries():
-        body_refs = bodies.references(entry)
-        links.body_refs[entry.slug] = body_refs
+        body_refs = body[entry.slug] = bodies.references(entry)
         checker.check_entry(entry, body_refs)
-        for slug in targets(entry, body_refs, links.entries):
+        for slug in targets(entry, body_refs, entries):
             referrers.setdefault(slug, set()).add(entry.slug)
     check_variant_loops(guide.exercises, log)
-    links.backlinks = {slug: sorted((links.entries[s] for s in sources), key=_order)
-                       for slug, sources in sorted(referrers.items())}
-    return links
+    backlinks = {slug: sorted((entries[s] for s in sources), key=_order)
+                 for slug, sources in sorted(referrers.items())}
+    return Links(entries, backlinks, body)
 
 
 def targets(entry: Entry, body_refs: list[Ref], entries: dict[str, Entry]) -> set[str]:
@@ -78,36 +79,34 @@ def targets(entry: Entry, body_refs: list[Ref], entries: dict[str, Entry]) -> se
             if ref.slug in entries and ref.slug != entry.slug}
 
 
-def relink(links: Links, before: Entry, after: Entry, body_refs: list[Ref]) -> set[str]:
-    """Record the references of an edited entry (already checked): `before` is how
-    it was, `after` how it is now, under the same slug; `body_refs` are its body's.
+def relinked(links: Links, edited: dict[str, Entry], body_refs: dict[str, list[Ref]]
+             ) -> tuple[Links, set[str]]:
+    """The links of a guide after an edit: `edited` are the new values of entries
+    (already checked) by slug, `body_refs` their bodies' references. Returns the
+    new links and the slugs whose backlinks changed, in who or in what order."""
+    entries = {**links.entries, **edited}
+    body = {**links.body_refs, **body_refs}
+    now = {slug: targets(entry, body[slug], entries) for slug, entry in edited.items()}
+    touched = set().union(*now.values(), *(
+        targets(links.entries[slug], links.body_refs.get(slug, []), links.entries)
+        for slug in edited))
+    backlinks = dict(links.backlinks)
+    changed = set()
+    for target in touched:
+        before = links.backlinks.get(target, [])
+        sources = [e.slug for e in before if e.slug not in edited] + [
+            slug for slug in edited if target in now[slug]]
+        after = sorted((entries[slug] for slug in sources), key=_order)
+        if list(map(_slug, after)) != list(map(_slug, before)):
+            changed.add(target)
+        if after:
+            backlinks[target] = after
+        else:
+            backlinks.pop(target, None)
+    return Links(entries, backlinks, body), changed
 
-    Returns the slugs whose backlinks changed.
-    """
-    published = links.entries[after.slug]
-    old = targets(before, links.body_refs.get(before.slug, []), links.entries)
-    new = targets(after, body_refs, links.entries)
-    links.body_refs[after.slug] = body_refs
-    for slug in old - new:
-        links.backlinks[slug] = [e for e in links.backlinks[slug] if e is not published]
-        if not links.backlinks[slug]:
-            del links.backlinks[slug]
-    for slug in new - old:
-        links.backlinks[slug] = sorted([*links.backlinks.get(slug, []), published], key=_order)
-    return old ^ new
 
-
-def reorder(links: Links, entry: Entry) -> set[str]:
-    """Put `entry` back in its place in the backlinks of what it refers to, after
-    its title changed. Returns the slugs whose backlinks changed order."""
-    moved = set()
-    for slug in targets(entry, links.body_refs.get(entry.slug, []), links.entries):
-        backlinks = links.backlinks[slug]
-        before = list(backlinks)
-        backlinks.sort(key=_order)
-        if any(a is not b for a, b in zip(backlinks, before, strict=True)):
-            moved.add(slug)
-    return moved
+_slug = operator.attrgetter("slug")
 
 
 def _a(noun: str) -> str:

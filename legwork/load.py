@@ -7,6 +7,7 @@ with positions. Every problem becomes a `ContentError`.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -39,6 +40,8 @@ class RawEntry:
     """The Markdown after the closing `---`."""
     body_line: int
     """Line of the file on which the body starts."""
+    digest: str = ""
+    """A fingerprint of the file's text: what a cache of checked entries is keyed by."""
 
 
 @dataclass
@@ -141,7 +144,8 @@ def load_entry(path: Path, kind: str, root: Path, log: ErrorLog) -> RawEntry | N
     if not isinstance(front.data, dict):
         log.add(shown, 2, 1, "front matter must be a list of 'field: value' lines")
         return None
-    return RawEntry(kind, slug, shown, front, body, body_line)
+    digest = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return RawEntry(kind, slug, shown, front, body, body_line, digest)
 
 
 def _files(folder: Path, suffixes: tuple[str, ...], root: Path, log: ErrorLog) -> list[Path]:

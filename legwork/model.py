@@ -6,7 +6,9 @@ object knows its own `url` (a directory URL relative to the site root).
 
 from __future__ import annotations
 
+import bisect
 import functools
+import operator
 from dataclasses import astuple, dataclass, field
 
 
@@ -147,7 +149,7 @@ def frequency(per_week: Span) -> str:
     return f"{per_week} times a week"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Entry:
     """What exercises, tips and plans share."""
 
@@ -184,7 +186,7 @@ class Entry:
         return [ref for _, refs, _ in self.reference_fields() for ref in refs]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Exercise(Entry):
     """A movement with its muscles, dose and how-to."""
 
@@ -223,7 +225,7 @@ class Exercise(Entry):
                 *super().reference_fields()]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Tip(Entry):
     """Advice for runners, pointing at the exercises it mentions."""
 
@@ -237,7 +239,7 @@ class Tip(Entry):
         return [("exercises", self.exercises, "exercise"), *super().reference_fields()]
 
 
-@dataclass
+@dataclass(frozen=True)
 class PlanItem:
     """One exercise in a session, with the dose for this plan."""
 
@@ -246,7 +248,7 @@ class PlanItem:
     note: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Session:
     """One training session of a plan."""
 
@@ -255,7 +257,7 @@ class Session:
     items: list[PlanItem]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Plan(Entry):
     """A block of weeks made of sessions of exercises."""
 
@@ -299,9 +301,9 @@ class SiteConfig:
     featured_plans: tuple[Ref, ...] = ()
 
 
-@dataclass
+@dataclass(frozen=True)
 class Guide:
-    """The whole checked content."""
+    """The whole checked content: a value. An edit makes a new guide (`replace`)."""
 
     config: SiteConfig
     vocabularies: dict[str, Vocabulary]
@@ -321,25 +323,57 @@ class Guide:
 
     @functools.cached_property
     def slugs(self) -> dict[str, frozenset[str]]:
-        """Each type folder ("exercises", ...) and "entries" -> the slugs of those entries.
-        Worked out once: an edit in place may sort the lists again, but a guide
-        never gains or loses an entry (that makes a new guide)."""
+        """Each type folder ("exercises", ...) and "entries" -> the slugs of those entries."""
         found = {name: frozenset(entry.slug for entry in listed)
                  for name, listed in self.lists.items()}
         return {**found, "entries": frozenset().union(*found.values())}
 
     @functools.cached_property
     def in_slug_order(self) -> dict[str, list[Entry]]:
-        """Each type folder and "entries" -> those entries in slug order, which no
-        edit in place changes (as `slugs`): the data files and the search index
-        list them so, and a new title rewrites one record of each."""
-        found = {name: sorted(listed, key=lambda entry: entry.slug)
-                 for name, listed in self.lists.items()}
-        return {**found, "entries": sorted(self.entries(), key=lambda entry: entry.slug)}
+        """Each type folder and "entries" -> those entries in slug order: the data
+        files and the search index list them so, and a new title rewrites one
+        record of each."""
+        found = {name: sorted(listed, key=_slug) for name, listed in self.lists.items()}
+        return {**found, "entries": sorted(self.entries(), key=_slug)}
 
+    @functools.cached_property
     def by_slug(self) -> dict[str, Entry]:
         """Slug -> entry; with a duplicate slug (an error) the first one wins."""
         found: dict[str, Entry] = {}
         for entry in self.entries():
             found.setdefault(entry.slug, entry)
         return found
+
+    def replace(self, edited: dict[str, Entry]) -> Guide:
+        """This guide with the entries `edited` (old entry's slug -> its new value,
+        of the same type and slug) in place of the old: each in its lists, where
+        it sorts now. What the edit leaves as it was is carried over, so that
+        an edit costs a copy of the lists it changes, not a new guide's work."""
+        lists = dict(self.lists)
+        for folder in {entry.folder for entry in edited.values()}:
+            mine = [entry for entry in edited.values() if entry.folder == folder]
+            listed = lists[folder] = list(lists[folder])
+            for entry in sorted(mine, key=_slug):  # the old ones out, found by title
+                old = self.by_slug[entry.slug]
+                del listed[bisect.bisect_left(listed, sort_key(old), key=sort_key)]
+            for entry in mine:
+                bisect.insort(listed, entry, key=sort_key)
+        guide = Guide(self.config, self.vocabularies, lists)
+        found = guide.__dict__
+        found["slugs"] = self.slugs
+        if "in_slug_order" in self.__dict__:
+            found["in_slug_order"] = {name: _swapped(listed, edited)
+                                      for name, listed in self.in_slug_order.items()}
+        return guide
+
+_slug = operator.attrgetter("slug")
+
+
+def _swapped(by_slug: list[Entry], edited: dict[str, Entry]) -> list[Entry]:
+    """A copy of a list in slug order, with the `edited` entries in their places."""
+    swapped = list(by_slug)
+    for slug, entry in edited.items():
+        at = bisect.bisect_left(swapped, slug, key=_slug)
+        if at < len(swapped) and swapped[at].slug == slug:
+            swapped[at] = entry
+    return swapped

@@ -8,6 +8,7 @@ shows (`sources`), so a rebuild re-renders only the pages an edit affects.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,9 +44,6 @@ class Page:
     """(title, url) of the pages above this one."""
     entry: Entry | None = None
     """The entry whose page this is, if any."""
-    same_context: bool = False
-    """The page shows only its context (plain data, no entries): it changes exactly
-    when the context does."""
     deferred: Callable[[], dict[str, Any]] | None = None
     """More template variables, costly to make: computed only when the page is rendered
     (in a worker, or not at all when a rebuild leaves the page alone)."""
@@ -58,6 +56,17 @@ class Page:
                 or not self.linked.isdisjoint(relinked)
                 or not self.sources.isdisjoint(visible))
 
+    def differs(self, before: Page | None, changed: set[str], visible: set[str],
+                relinked: set[str]) -> bool:
+        """True when this page, planned after an edit, may read differently from
+        `before`, its plan from the last build (None: it is new): another
+        template or other entries, or in another order (`shape`), or an entry
+        it shows changed (`shows_change`)."""
+        return (before is None or self.template != before.template
+                or self.sources != before.sources or self.linked != before.linked
+                or self.shows_change(changed, visible, relinked)
+                or shape(self.context) != shape(before.context))
+
     def variables(self) -> dict[str, Any]:
         """Every template variable of the page besides `page`."""
         return {**self.context, **self.deferred()} if self.deferred else self.context
@@ -68,43 +77,44 @@ class Page:
         return output_path(self.url)
 
 
+def shape(value: Any) -> Any:
+    """A page's context with each entry as its slug: what planning decided (which
+    entries, in what order), not what the entries say."""
+    if isinstance(value, Entry):
+        return value.slug
+    if isinstance(value, list | tuple):
+        if value and isinstance(value[0], Entry):
+            return tuple(map(_slug, value))  # a list of entries: in C, however long
+        return tuple(map(shape, value))
+    if isinstance(value, dict):
+        return tuple((key, shape(item)) for key, item in value.items())
+    return value
+
+
+_slug = operator.attrgetter("slug")
+
+
 class Showing:
-    """Which pages show each entry, so that the pages an edit changes are found
-    without asking every page (`Page.shows_change`). Entry pages, nearly all of
-    a large guide's, are indexed by the entries they show or link to; the other
-    pages, a few hundred lists, are asked."""
+    """Which entry pages hold each entry (show it, or link to it with its title),
+    so that an edit plans again the pages that hold what it changed without
+    asking all of them. An index kept by the dev server between edits, of slugs
+    and URLs only."""
 
     def __init__(self, pages: Iterable[Page]) -> None:
         self._entry_pages: dict[str, set[str]] = {}
         """Slug -> URLs of the entry pages that show the entry or link to it."""
-        self._others: dict[str, Page] = {}
         for page in pages:
             self.replace(None, page)
 
     def replace(self, before: Page | None, after: Page | None) -> None:
         """Take in that the page `before` (None: none) is now `after` (None: gone)."""
-        if before is not None:
-            if before.entry is None:
-                self._others.pop(before.url, None)
-            else:
-                for slug in before.sources | before.full_sources | before.linked:
-                    self._entry_pages[slug].discard(before.url)
-        if after is not None:
-            if after.entry is None:
-                self._others[after.url] = after
-            else:
-                for slug in after.sources | after.full_sources | after.linked:
-                    self._entry_pages.setdefault(slug, set()).add(after.url)
+        if before is not None and before.entry is not None:
+            for slug in before.sources | before.full_sources | before.linked:
+                self._entry_pages[slug].discard(before.url)
+        if after is not None and after.entry is not None:
+            for slug in after.sources | after.full_sources | after.linked:
+                self._entry_pages.setdefault(slug, set()).add(after.url)
 
-    def changed_by(self, pages: dict[str, Page], changed: set[str], visible: set[str],
-                   relinked: set[str]) -> set[str]:
-        """URLs of the pages of `pages` (the plan indexed) that an edit changes; the
-        sets are those of `Page.shows_change` (`visible` and `relinked` are among
-        `changed`)."""
-        candidates = {url for slug in changed for url in self._entry_pages.get(slug, ())}
-        found = {url for url in candidates if pages[url].shows_change(changed, visible, relinked)}
-        found.update(url for url, page in self._others.items()
-                     if page.shows_change(changed, visible, relinked))
-        return found
-
-
+    def holding(self, slugs: Iterable[str]) -> set[str]:
+        """URLs of the entry pages that hold any of the entries `slugs`."""
+        return {url for slug in slugs for url in self._entry_pages.get(slug, ())}

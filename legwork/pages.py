@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from legwork import registry, structured
 from legwork.decks import card_pages, deck_part_url
@@ -32,21 +33,22 @@ def exercises_by_term(guide: Guide) -> dict[tuple[str, str], list[Exercise]]:
     return index
 
 
-@dataclass
+@dataclass(frozen=True)
 class Reuse:
-    """The last plan, for planning again after an edit moved `moved` in the lists:
-    the pages and decks of the terms not in `terms` stay as they were."""
+    """The last plan, for planning again after an edit of `edited` (new values;
+    `before`: the old, by slug): the pages and decks of the terms not in `terms`
+    stay as they were."""
 
     pages: dict[str, Page]
     """The last plan's pages by URL."""
-    moved: list[Entry]
+    edited: list[Entry]
+    before: dict[str, Entry]
     terms: set[tuple[str, str]]
-    """(vocabulary, slug) of the terms that listed a moved entry before or list it now."""
+    """(taxonomy, slug) of the terms that listed an edited entry before or list it now."""
 
     def exercises_by_term(self, guide: Guide) -> dict[tuple[str, str], list[Exercise]]:
         """As `exercises_by_term`, from the last plan's term pages: the lists of
-        `terms` are the same lists, with the moved entries taken out and put back
-        where they sort now, so whatever the renderer kept of them follows."""
+        `terms` are copies with the edited entries where they sort now."""
         index = {}
         for taxonomy in registry.TAXONOMIES:
             name = taxonomy.name
@@ -54,35 +56,39 @@ class Reuse:
                 listed = self.pages[term.url].context["exercises"]
                 key = (name, term.slug)
                 if key in self.terms:
-                    self._resort([listed], key, lambda _, listed=listed: listed)
+                    listed = self._resorted({None: listed}, key, lambda entry: None)[None]
                 if listed:
                     index[key] = listed
         return index
 
     def regroup(self, guide: Guide, groups: list[tuple[Term, list[Exercise]]],
                 key: tuple[str, str]) -> list[tuple[Term, list[Exercise]]]:
-        """As `by_level` for the term `key`, from its `groups` in the last plan
-        (the same lists, sorted again like those of `exercises_by_term`)."""
-        by_slug = {level.slug: listed for level, listed in groups}
-        self._resort(list(by_slug.values()), key,
-                     lambda entry: by_slug.setdefault(entry.level.slug, []))
+        """As `by_level` for the term `key`, from its `groups` in the last plan."""
+        by_slug = self._resorted({level.slug: listed for level, listed in groups}, key,
+                                 lambda entry: entry.level.slug)
         levels = guide.vocabularies["levels"].terms
         return [(levels[slug], by_slug[slug]) for slug in levels if by_slug.get(slug)]
 
-    def _resort(self, lists: list[list[Exercise]], key: tuple[str, str],
-                home: Callable[[Exercise], list[Exercise]]) -> None:
-        """Take the moved entries out of `lists`, then put each that the term `key`
-        lists into its `home` list, where it sorts."""
-        for listed in lists:
-            _take_out(listed, self.moved)
-        for entry in self.moved:
+    def _resorted(self, lists: dict, key: tuple[str, str], home: Callable[[Exercise], Any]
+                  ) -> dict:
+        """Copies of `lists` without the edited entries as they were, each edited
+        exercise that the term `key` lists now put into the list `home(entry)`
+        names, where it sorts."""
+        lists = {name: list(listed) for name, listed in lists.items()}
+        for listed in lists.values():
+            for slug, old in self.before.items():  # found by title: lists are sorted
+                at = bisect.bisect_left(listed, sort_key(old), key=sort_key)
+                if at < len(listed) and listed[at].slug == slug:
+                    del listed[at]
+        for entry in self.edited:
             if isinstance(entry, Exercise) and key in term_keys(entry):
-                bisect.insort(home(entry), entry, key=sort_key)
+                bisect.insort(lists.setdefault(home(entry), []), entry, key=sort_key)
+        return lists
 
     def sources(self, sources: frozenset[str], key: tuple[str, str]) -> frozenset[str]:
         """The `sources` of the page of the term `key` in the last plan, now."""
-        return sources - {entry.slug for entry in self.moved} | {
-            entry.slug for entry in self.moved if key in term_keys(entry)}
+        return sources - {entry.slug for entry in self.edited} | {
+            entry.slug for entry in self.edited if key in term_keys(entry)}
 
     def deck_urls(self, guide: Guide) -> set[str]:
         """URLs of the last plan's pages of the decks planned again: all cards, and
@@ -96,15 +102,6 @@ class Reuse:
                 urls.add(part)
                 number += 1
         return urls
-
-
-def _take_out(listed: list, entries: list[Entry]) -> None:
-    """Remove those of `entries` that `listed` holds, found by identity (in C: no
-    entry is compared, which for entries means comparing every field)."""
-    ids = list(map(id, listed))
-    for at in sorted((ids.index(id(entry)) for entry in entries if id(entry) in ids),
-                     reverse=True):
-        del listed[at]
 
 
 def by_level(guide: Guide, exercises: list[Exercise]) -> list[tuple[Term, list[Exercise]]]:
@@ -124,30 +121,19 @@ class EntryPages:
     are planned again.
     """
 
-    def __init__(self, guide: Guide, links: Links) -> None:
+    def __init__(self, guide: Guide, links: Links,
+                 similar: SimilarExercises | None = None) -> None:
         self.guide = guide
         self.links = links
-        self.similar = SimilarExercises(guide)
-
-    def move(self, moved: list[Entry], before: dict[str, Entry]) -> None:
-        """Sort the guide's lists again after an edit in place changed the titles
-        or terms of `moved` (`before`, by slug: as they were); every other entry
-        still sorts where it did."""
-        for siblings in {id(s): s for s in map(self.siblings, moved)}.values():
-            mine = [entry for entry in moved if self.siblings(entry) is siblings]
-            _take_out(siblings, mine)
-            for entry in mine:
-                bisect.insort(siblings, entry, key=sort_key)
-        self.similar.move([e for e in moved if isinstance(e, Exercise)], before)
+        self.similar = similar or SimilarExercises(guide)
 
     def position(self, entry: Entry) -> int:
-        """Where `entry` sits in its list (`siblings`): found by its title, or, when
-        an edit gave it a title the list is not sorted by yet, by identity."""
+        """Where `entry` sits in its list (`siblings`), found by its title."""
         siblings = self.siblings(entry)
         at = bisect.bisect_left(siblings, sort_key(entry), key=sort_key)
-        if at < len(siblings) and siblings[at] is entry:
-            return at
-        return list(map(id, siblings)).index(id(entry))  # in C: no entry is compared
+        if at == len(siblings) or siblings[at].slug != entry.slug:
+            raise LookupError(f"'{entry.slug}' is not in the guide's {entry.folder}")
+        return at
 
     def all(self) -> list[Page]:
         """Every entry page, type by type."""
@@ -203,7 +189,7 @@ def taxonomy_pages(guide: Guide, tagged: dict[tuple[str, str], list[Exercise]],
     terms only, made from their last plan."""
     pages = []
     every_exercise = guide.slugs["exercises"]
-    moved = {entry.folder for entry in reuse.moved} if reuse else set(guide.lists)
+    moved = {entry.folder for entry in reuse.edited} if reuse else set(guide.lists)
     others = {folder: _by_term(guide.lists[folder]) for folder in guide.lists
               if folder != "exercises" and folder in moved}
     for taxonomy in registry.TAXONOMIES:
@@ -269,7 +255,7 @@ def site_map(pages: Iterable[Page]) -> Page:
     """The sitemap of `pages`, in URL order, which no edit of an entry changes
     (titles decide the guide's order)."""
     urls = sorted(p.url for p in pages if p.output_path.endswith("index.html"))
-    return Page("sitemap.xml", "sitemap.xml", "Sitemap", {"urls": urls}, same_context=True)
+    return Page("sitemap.xml", "sitemap.xml", "Sitemap", {"urls": urls})
 
 
 def check_unique_outputs(pages: list[Page]) -> None:
@@ -296,12 +282,10 @@ def plan_pages(guide: Guide, links: Links, entries: EntryPages | None = None) ->
 
 
 def replan_lists(guide: Guide, reuse: Reuse) -> list[Page]:
-    """After an edit moved `reuse.moved` in the lists: the pages planned again
-    that list entries in the guide's order, or by term (home, the indexes, the
-    taxonomy indexes, the deck of all cards, the pages and decks of the terms
-    that `reuse` names). Those planned as before are the last plan's pages.
-    The search index and the data files list entries by slug, which a move
-    leaves as it was, and every other term's pages list the same entries."""
+    """After an edit of `reuse.edited`: the pages planned again that list entries
+    (home, the indexes, the search index and data files, the taxonomy indexes,
+    the deck of all cards, the pages and decks of the terms that `reuse`
+    names). Every other term's pages list none of the edited entries."""
     tagged = reuse.exercises_by_term(guide)
-    return [*index_pages(guide), *taxonomy_pages(guide, tagged, reuse),
-            *card_pages(guide, tagged, reuse)]
+    return [*index_pages(guide), *search_pages(guide), *data_pages(guide),
+            *taxonomy_pages(guide, tagged, reuse), *card_pages(guide, tagged, reuse)]

@@ -16,7 +16,7 @@ from legwork.links import Links, link
 from legwork.load import load_content
 from legwork.markdown import MarkdownBodies
 from legwork.model import Guide
-from legwork.validate import normalise_base_url, validate
+from legwork.validate import Checked, normalise_base_url, validate
 
 
 @dataclass(frozen=True)
@@ -85,8 +85,8 @@ class Cache:
 
     files: dict = dataclasses.field(default_factory=dict)
     """Path -> (stamp, raw entry) of files that loaded cleanly."""
-    entries: dict = dataclasses.field(default_factory=dict)
-    """Path -> (raw entry, vocabularies, checked entry)."""
+    entries: Checked = dataclasses.field(default_factory=Checked)
+    """Entries checked before."""
 
 
 def load_guide(project: Project, bodies: MarkdownBodies | None = None,
@@ -97,18 +97,13 @@ def load_guide(project: Project, bodies: MarkdownBodies | None = None,
     guide = validate(raw, log, cache.entries if cache else None)
     if project.base_url is not None:
         base_url = normalise_base_url(project.base_url)
-        guide.config = dataclasses.replace(guide.config, base_url=base_url)
-    drafts = set() if project.drafts else leave_out_drafts(guide)
+        guide = dataclasses.replace(guide, config=dataclasses.replace(guide.config,
+                                                                      base_url=base_url))
+    drafts = {e.slug for e in guide.entries() if e.draft} if not project.drafts else set()
+    if drafts:
+        guide = dataclasses.replace(guide, lists={
+            name: [e for e in listed if not e.draft] for name, listed in guide.lists.items()})
     bodies = bodies or MarkdownBodies()
     links = link(guide, bodies, drafts, log, frozenset(raw.unreadable))
     log.raise_if_any()
     return Loaded(guide, links, bodies, drafts)
-
-
-def leave_out_drafts(guide: Guide) -> set[str]:
-    """Drop draft entries from `guide`; returns their slugs."""
-    drafts = {e.slug for e in guide.entries() if e.draft}
-    guide.lists = {name: [e for e in listed if not e.draft] for name, listed in guide.lists.items()}
-    vars(guide).pop("slugs", None)
-    vars(guide).pop("in_slug_order", None)
-    return drafts

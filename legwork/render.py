@@ -17,7 +17,7 @@ import functools
 import hashlib
 import json
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +84,8 @@ class Renderer:
         self.env.filters["frequency"] = frequency
         self._output: list[Fragment | Run] | None = None
         """The fragments the page being rendered has output so far."""
+        self._page: tuple[str, list[int]] | None = None
+        """The URL of the page being rendered, and how many long lists it showed."""
         self.env.globals.update(registry=registry, markdown=self.markdown,
                                 absolute_url=self.absolute_url, qr_code=qr_code, card=self.card,
                                 body_map=self.body_map, body_map_sprite=self.body_map_sprite,
@@ -102,13 +104,10 @@ class Renderer:
         self.links = links
         self.bodies = bodies
         data = self.template_data()
-        if (getattr(self, "guide", None) is None or guide.config != self.guide.config
+        if (self.guide is None or guide.config != self.guide.config
                 or not same_vocabularies(guide.vocabularies, self.guide.vocabularies)
                 or data != {k: self.env.globals.get(k) for k in data}):
             self.forget()  # everything a card, map or record shows may differ
-        elif guide is not self.guide:
-            self._kept.clear()  # lists of the last guide
-            self._forgotten.clear()
         self.guide = guide
         self.env.globals.update(site=guide.config, guide=guide, **data)
         return self
@@ -276,17 +275,20 @@ class Renderer:
 
     def _per_entry(self, kind: tuple, entries: list[Entry], make: Callable[[Any], Any]) -> Parts:
         """The `kind` of rendering of each of `entries` (a card, a list item, a record),
-        made once by `make(entry)` and kept while the entry object stays the same.
-        A long list is kept whole: shown again, only its entries edited since are
-        looked at."""
-        if len(entries) < LONG or not self.keep_lists:
+        made once by `make(entry)` and kept while the entry stays the same. A long
+        list is kept whole, by the page that shows it and its place there: shown
+        again, only the entries edited since are looked at, and those an edit
+        moved are followed to their new places."""
+        if len(entries) < LONG or not self.keep_lists or self._page is None:
             return Parts(self._each(kind, entries, make))
-        key = (kind, id(entries))
+        url, shown = self._page
+        shown[0] += 1
+        key = (kind, url, shown[0])
         kept = self._kept.get(key)
         place = None
         if kept is not None and not kept.holds(entries):
-            place = kept.follow(entries)  # sorted anew, or else made again
-            if place is None:
+            same, place = kept.follow(entries)  # edited or sorted anew, or else made again
+            if not same:
                 kept = None
         if kept is None:
             kept = self._kept[key] = Kept(entries, Parts(self._each(kind, entries, make)))
@@ -311,7 +313,7 @@ class Renderer:
         found = []
         for entry in entries:
             hit = cache.get(entry.slug)
-            if hit is None or hit[0] is not entry:
+            if hit is None or (hit[0] is not entry and hit[0] != entry):
                 made = make(entry)
                 before = self._forgotten.get(kind, {}).pop(entry.slug, None)
                 if before is not None and _text(before) == _text(made):
@@ -320,10 +322,12 @@ class Renderer:
             found.append(hit[1])
         return found
 
-    def forget_entries(self, slugs: set[str]) -> None:
-        """Drop what is cached for entries that were edited in place, and the search
-        records that show their titles (those of the entries linking to them)."""
-        linking = {e.slug for slug in slugs for e in self.links.backlinks.get(slug, [])}
+    def forget_entries(self, slugs: set[str], before: Links | None = None) -> None:
+        """Drop what is cached for entries that were edited, and the search records
+        that show their titles (those of the entries linking to them, now or
+        `before` the edit)."""
+        linking = {e.slug for links in (self.links, before) if links is not None
+                   for slug in slugs for e in links.backlinks.get(slug, [])}
 
         def edited(kind: tuple) -> set[str]:
             return slugs | linking if kind[:2] == ("record", "search") else slugs
@@ -333,7 +337,7 @@ class Renderer:
             for slug in edited(kind):
                 if slug in cache:
                     forgotten[slug] = cache.pop(slug)[1]
-        for (kind, _), kept in self._kept.items():
+        for (kind, *_), kept in self._kept.items():
             kept.stale.update(kept.at[slug] for slug in edited(kind) if slug in kept.at)
 
     def index_lists(self) -> None:
@@ -342,11 +346,9 @@ class Renderer:
         for kept in self._kept.values():
             kept.at  # noqa: B018
 
-    def forget_lists(self, pages: Iterable[Page]) -> None:
-        """Stop keeping the long lists that `pages` show: planned again, the pages
-        show new lists."""
-        shown = {id(value) for page in pages for value in _lists(page.context)}
-        for key in [key for key in self._kept if key[1] in shown]:
+    def forget_pages(self, urls: set[str]) -> None:
+        """Stop keeping the long lists of pages that are gone."""
+        for key in [key for key in self._kept if key[1] in urls]:
             del self._kept[key]
 
     def load_templates(self) -> None:
@@ -375,10 +377,12 @@ class Renderer:
         template = self.env.get_template(page.template)
         variables = page.variables()
         self._output = pieces = []
+        self._page = (page.url, [0])
         try:
             text = template.render(page=page, **variables)
         finally:
             self._output = None
+            self._page = None
         # The text holds a mark where each piece was output: \0, a number used
         # once, the piece's position, \0. Content cannot guess the number.
         split = text.split("\0")
@@ -406,18 +410,6 @@ class Renderer:
     def absolute_url(self, target: str) -> str:
         """The public URL of a site URL, "" when there is no base URL."""
         return absolute_url(target, self.guide.config.base_url)
-
-
-def _lists(value: Any, depth: int = 3) -> Iterator[list]:
-    """The lists in a page's context value: the value itself, or lists it holds
-    (e.g. the groups of a term page: (level, exercises) pairs), but not its entries."""
-    if isinstance(value, list):
-        yield value
-        if not value or not isinstance(value[0], (list, tuple, dict)):
-            return  # a list of entries
-    if depth and isinstance(value, (list, tuple, dict)):
-        for item in value.values() if isinstance(value, dict) else value:
-            yield from _lists(item, depth - 1)
 
 
 def _text(rendering: Fragment | str) -> str:

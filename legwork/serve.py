@@ -6,7 +6,6 @@ the last good site stays served, with the errors shown on top of each page.
 
 from __future__ import annotations
 
-import gc
 import mimetypes
 import sys
 import time
@@ -101,35 +100,8 @@ def report(app: SiteApp, action: Callable[[], object]) -> None:
     print(result.summary(), flush=True)
 
 
-class Settler:
-    """Keeps the garbage collector off the objects a build leaves in memory.
-
-    A large guide is millions of objects; a full collection walks them all and
-    stalls the rebuild it falls in by half a second or more. After each build,
-    while the server is idle, the garbage is collected and what is alive is
-    frozen (`gc.freeze`): later collections skip it. Frozen objects are still
-    freed when nothing refers to them; only reference cycles among them would
-    wait, so when the frozen set has doubled since the last full look, the
-    next settling looks at everything again.
-    """
-
-    def __init__(self) -> None:
-        self.frozen_after_full: int | None = None
-
-    def __call__(self) -> None:
-        full = self.frozen_after_full is None or \
-            gc.get_freeze_count() > 2 * self.frozen_after_full
-        if full:
-            gc.unfreeze()
-        gc.collect()
-        gc.freeze()
-        if full:
-            self.frozen_after_full = gc.get_freeze_count()
-
-
-def warm_up(builder: SiteBuilder, settle: Callable[[], None]) -> None:
-    """Fill the builder's caches one page at a time between requests and edits,
-    then `settle` memory."""
+def warm_up(builder: SiteBuilder) -> None:
+    """Fill the builder's caches one page at a time between requests and edits."""
     steps = builder.warm()
     started = time.perf_counter()
 
@@ -138,7 +110,6 @@ def warm_up(builder: SiteBuilder, settle: Callable[[], None]) -> None:
             if next(steps, None) is not None:
                 ioloop.IOLoop.current().add_callback(step)
             elif builder.last is not None:
-                settle()
                 print(f"caches warmed in {time.perf_counter() - started:.2f} s: "
                       "edits of listed entries are quick from now on", flush=True)
         except (BuildFailed, jinja2.TemplateError):  # the next build reports it
@@ -147,19 +118,17 @@ def warm_up(builder: SiteBuilder, settle: Callable[[], None]) -> None:
     ioloop.IOLoop.current().add_callback(step)
 
 
-def after_edit(builder: SiteBuilder, settle: Callable[[], None]) -> None:
-    """What the server does once an edit is out: save the manifest, index what the
-    next edit looks up, and `settle` memory."""
+def after_edit(builder: SiteBuilder) -> None:
+    """What the server does once an edit is out: save the manifest and index what
+    the next edit looks up."""
     builder.save_manifest()
     builder.index()
-    settle()
 
 
 def serve(project: Project, host: str = "127.0.0.1", port: int = 8000,
           open_browser: bool = False) -> None:
     """Build, serve and watch until interrupted."""
     builder = SiteBuilder(project, Cache())
-    settle = Settler()
     app = SiteApp(project.out)
     report(app, lambda: builder.build(force=True))
     project.out.mkdir(parents=True, exist_ok=True)
@@ -169,11 +138,11 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000,
         ioloop.IOLoop.current().add_callback(after_rebuild)
 
     def after_rebuild() -> None:
-        after_edit(builder, settle)
+        after_edit(builder)
 
     for folder in (project.content, project.templates, project.static):
         server.watch(str(folder), rebuild)
-    warm_up(builder, settle)
+    warm_up(builder)
     print(f"serving {project.out} on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
     try:
         server.serve(host=host, port=port, debug=False, restart_delay=0,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import copy
 
 from legwork.model import Exercise, Guide, sort_key
 
@@ -61,27 +62,34 @@ class SimilarExercises:
                      if not muscles.isdisjoint(other.primary))
         return found
 
-    def move(self, moved: list[Exercise], before: dict[str, Exercise]) -> None:
-        """Take in that the exercises `moved` (`before`, by slug: as they were)
-        changed their titles, primary muscles or level."""
+    def replace(self, edited: list[Exercise], before: dict[str, Exercise]
+                ) -> SimilarExercises:
+        """The index after an edit: `edited` are the new values of exercises
+        (`before`, by slug: as they were). Only the groups they leave or join
+        are copied; the rest are shared with this index, which stays as it was."""
+        new = copy.copy(self)
+        new.by_muscle_level = dict(self.by_muscle_level)
+        new.position = dict(self.position)
+        new.short = dict(self.short)
+        gone = {exercise.slug for exercise in edited}
         groups = {}
-        for exercise in moved:
+        for exercise in edited:
             was = before[exercise.slug]
             for muscle in was.primary:
                 key = (muscle.slug, was.level.slug)
-                groups[key] = self.by_muscle_level[key]
-                self.position.pop((key, exercise.slug))
-        gone = {id(exercise) for exercise in moved}
-        for group in groups.values():
-            group[:] = [e for e in group if id(e) not in gone]
-        for exercise in moved:
+                groups[key] = [e for e in self.by_muscle_level[key] if e.slug not in gone]
+                new.position.pop((key, exercise.slug))
+        for exercise in edited:
             for muscle in exercise.primary:
                 key = (muscle.slug, exercise.level.slug)
-                group = groups[key] = self.by_muscle_level.setdefault(key, [])
-                bisect.insort(group, exercise, key=sort_key)
+                if key not in groups:
+                    groups[key] = list(self.by_muscle_level.get(key, []))
+                bisect.insort(groups[key], exercise, key=sort_key)
         for key, group in groups.items():
-            self.position.update(((key, e.slug), i) for i, e in enumerate(group))
-        self._measure(groups)
+            new.by_muscle_level[key] = group
+            new.position.update(((key, e.slug), i) for i, e in enumerate(group))
+        new._measure(groups)
+        return new
 
     def __call__(self, exercise: Exercise) -> list[Exercise]:
         chosen: dict[str, Exercise] = {}
@@ -93,7 +101,7 @@ class SimilarExercises:
                     other = group[(at + step) % len(group)]
                     if len(chosen) >= SIMILAR_LIMIT:
                         return list(chosen.values())
-                    if other is not exercise:
+                    if other.slug != exercise.slug:
                         chosen.setdefault(other.slug, other)
         return list(chosen.values())
 

@@ -6,6 +6,8 @@ References between entries are only collected; the `links` stage resolves them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from legwork import registry
 from legwork.entries.common import read_common
 from legwork.errors import ErrorLog
@@ -25,12 +27,27 @@ from legwork.yamlsource import Document
 __all__ = ["validate", "read_entry", "sort_key", "normalise_base_url"]
 
 
-def validate(raw: RawContent, log: ErrorLog, cache: dict | None = None) -> Guide:
-    """Check everything that can be checked without following references.
+@dataclass
+class Checked:
+    """Entries checked before, kept by the dev server: an entry file that reads
+    the same, checked against vocabularies that say the same, is not read again."""
 
-    With a `cache` (kept by the dev server), an entry whose raw file object and
-    vocabularies are the same as last time is reused instead of re-read.
-    """
+    vocabularies: dict[str, Vocabulary] | None = None
+    """The vocabularies the entries were checked against."""
+    entries: dict[str, tuple[str, Entry]] = field(default_factory=dict)
+    """Path -> (fingerprint of the file's text, the checked entry)."""
+
+    def against(self, vocabularies: dict[str, Vocabulary]) -> None:
+        """Keep only what still holds when entries are checked against `vocabularies`."""
+        if self.vocabularies is None or not same_vocabularies(self.vocabularies,
+                                                              vocabularies):
+            self.entries.clear()
+        self.vocabularies = vocabularies
+
+
+def validate(raw: RawContent, log: ErrorLog, cache: Checked | None = None) -> Guide:
+    """Check everything that can be checked without following references, reusing
+    from `cache` (the dev server's) the entries checked before."""
     # A vocabulary that failed to load is left out; terms from it are not checked.
     names = registry.vocabularies()
     vocabularies = {name: read_vocabulary(name, path, doc, log)
@@ -45,10 +62,8 @@ def validate(raw: RawContent, log: ErrorLog, cache: dict | None = None) -> Guide
             log.add(f"{raw.vocabulary_folder}/{name}.yaml", 0, 0,
                     f"missing vocabulary file {name}.yaml")
     config = read_site(raw.site, raw.site_path, log)
-    if cache:
-        _, previous, _ = next(iter(cache.values()))
-        if same_vocabularies(previous, vocabularies):  # keep the objects entries hold
-            vocabularies = previous
+    if cache is not None:
+        cache.against(vocabularies)
     entries = [read_entry(e, vocabularies, log, cache) for e in raw.entries]
     check_unique_slugs(raw.entries, log)
     lists = {declared.folder: sorted((e for e in entries if e.kind_name == declared.name),
@@ -128,18 +143,19 @@ def normalise_base_url(url: str) -> str:
 
 
 def read_entry(raw: RawEntry, vocabularies: dict[str, Vocabulary], log: ErrorLog,
-               cache: dict | None) -> Entry:
-    """Read one entry, or reuse the cached result for the same file and vocabularies."""
+               cache: Checked | None) -> Entry:
+    """Read one entry, or reuse the one `cache` checked from the same text (against
+    the same vocabularies: see `Checked.against`)."""
     if cache is not None:
-        hit = cache.get(raw.path)
-        if hit and hit[0] is raw and hit[1] is vocabularies:  # see validate()
-            return hit[2]
+        hit = cache.entries.get(raw.path)
+        if hit and hit[0] == raw.digest:
+            return hit[1]
     errors = len(log.errors)
     declared = registry.entry_type(raw.kind)
     fields = Fields(raw.front, raw.path, log)
     common = read_common(raw, fields, vocabularies, registry.taxonomies_of(declared.name))
     entry = declared.read(fields, vocabularies, common)
     fields.finish()
-    if cache is not None and len(log.errors) == errors:
-        cache[raw.path] = (raw, vocabularies, entry)
+    if cache is not None and len(log.errors) == errors and raw.digest:
+        cache.entries[raw.path] = (raw.digest, entry)
     return entry

@@ -169,7 +169,7 @@ def test_a_run_edited_in_a_few_places_reads_like_a_run_made_afresh():
     [(0, 799)], [(799, 0)], [(400, 3)], [(5, 5)], [(10, 700), (650, 2)], [(0, 1), (1, 0)],
 ], ids=["first to last", "last to first", "middle to front", "in place", "two", "swapped"])
 def test_a_kept_list_follows_edited_entries_to_their_new_places(moves):
-    # A move sorts a list in place: the edited entries (stale) leave their places
+    # A move sorts a list anew: the edited entries (stale) leave their places
     # and take others. The kept parts must follow them, and each old position
     # must map to where that entry is now, as the general reordering has it.
     from types import SimpleNamespace
@@ -185,11 +185,13 @@ def test_a_kept_list_follows_edited_entries_to_their_new_places(moves):
         entries.remove(entry)
     for (_, new), entry in sorted(zip(moves, moving, strict=True), key=lambda pair: pair[0][1]):
         entries.insert(new, entry)
-    was = list(map(id, kept.entries))
-    general = Kept._reordered(list(map(id, entries)), was)
-    assert kept._stale_moved(list(map(id, entries)), was) is not None  # the quick way
-    place = kept.follow(entries)
+    was, slugs = list(kept.slugs), [entry.slug for entry in entries]
+    general = Kept._reordered(slugs, was)
+    assert kept._stale_moved(slugs, was) is not None  # the quick way
+    same, place = kept.follow(entries)
+    assert same
     assert kept.parts == [f"part of {entry.slug}" for entry in entries]
+    place = place or (lambda old: old)  # None: the order is as it was
     assert [place(old) for old in range(800)] == [general[1](old) for old in range(800)]
     assert kept.stale == {new for _, new in moves} | {entries.index(left)}
     assert kept.holds(entries)
@@ -204,11 +206,12 @@ def test_a_kept_list_whose_other_entries_moved_is_reordered_the_general_way():
     kept = Kept(entries, Parts(list(range(100))))
     kept.stale = {7}
     entries.reverse()  # not one edited entry moved alone: every one did
-    assert kept._stale_moved(list(map(id, entries)), list(map(id, kept.entries))) is None
-    place = kept.follow(entries)
+    assert kept._stale_moved([e.slug for e in entries], kept.slugs) is None
+    same, place = kept.follow(entries)
+    assert same
     assert kept.parts == list(range(99, -1, -1))
     assert place(0) == 99 and place(7) == 92 and kept.stale == {92}
-    assert kept.follow([*entries, SimpleNamespace(slug="new")]) is None  # other entries
+    assert kept.follow([*entries, SimpleNamespace(slug="new")]) == (False, None)  # others
 
 
 def test_records_are_kept_by_the_dev_server_only(guide_dir):

@@ -1,5 +1,7 @@
 """Markdown bodies: [[slug]] links, no raw HTML, only safe link schemes."""
 
+import dataclasses
+
 import pytest
 
 from legwork.markdown import MarkdownBodies, safe_link
@@ -100,7 +102,7 @@ def test_a_kept_body_is_shown_again_until_it_or_a_link_in_it_reads_differently(m
     retitled = bodies.render(entry, titled("Back squat"))
     assert 'href="../squat/">Back squat</a>' in retitled and len(parsed) == 2
     assert bodies.render(entry, lambda slug: (f"../../x/{slug}/", "Back squat")) != retitled
-    entry.body = "See [[squat]]."
+    entry = dataclasses.replace(entry, body="See [[squat]].")
     assert bodies.render(entry, titled("Back squat")) == \
         '<p>See <a href="../squat/">Back squat</a>.</p>\n' and len(parsed) == 4
     assert str(first) == render("See [[squat]] and [[lunge|the lunge]].").replace("SQUAT", "Squat")

@@ -21,7 +21,7 @@ from legwork.project import Cache, Project
 from tests.conftest import REPO, edit, links, soup, tree, write
 
 
-@dataclass
+@dataclass(frozen=True)
 class Drill(Entry):
     """A running drill: how it goes, in cues."""
 

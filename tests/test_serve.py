@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import socket
 import subprocess
@@ -11,17 +10,13 @@ import threading
 import time
 import urllib.error
 import urllib.request
-import weakref
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from legwork.builder import SiteBuilder
-from legwork.project import Cache
-from legwork.serve import Settler
 from legwork.workers import digest
-from tests.conftest import REPO, make_project, tree, write
+from tests.conftest import REPO, tree, write
 
 
 def free_port() -> int:
@@ -253,59 +248,3 @@ def test_linux_watcher_runs_its_task_from_the_event_loop(tmp_path):
     thread.start()
     thread.join(30)
     assert calls == [[entry]]
-
-
-class Node:
-    """Something that can take part in a reference cycle."""
-
-    def __init__(self) -> None:
-        self.other: Node | None = None
-
-
-def cycle() -> weakref.ref:
-    """Make two objects that refer to each other and nothing else; a weak reference
-    to one, which dies only when the garbage collector finds the pair."""
-    a, b = Node(), Node()
-    a.other, b.other = b, a
-    return weakref.ref(a)
-
-
-def test_settling_frees_the_garbage_and_keeps_collections_off_what_is_alive(guide_dir):
-    builder = SiteBuilder(make_project(guide_dir), Cache())
-    builder.build(force=True)
-    settle = Settler()
-    try:
-        dead = cycle()
-        settle()
-        assert dead() is None
-        # The guide is alive and set aside: a collection of the oldest generation
-        # no longer walks its objects.
-        assert gc.get_freeze_count() > 0
-        assert builder.last.loaded.guide.exercises[0] not in gc.get_objects(generation=2)
-        frozen = gc.get_freeze_count()
-        dead = cycle()
-        settle()
-        assert dead() is None
-        assert gc.get_freeze_count() <= frozen + 100  # what settling itself keeps
-    finally:
-        gc.unfreeze()
-
-
-def test_settling_looks_at_everything_again_once_the_frozen_set_has_doubled():
-    settle = Settler()
-    try:
-        settle()
-        kept = cycle()  # a cycle still in use when settled: frozen with the rest
-        holder = [kept()]
-        settle()
-        holder.clear()  # now garbage, but frozen
-        settle()
-        assert kept() is not None  # frozen cycles wait ...
-        padding = [[i] for i in range(2 * gc.get_freeze_count())]
-        settle()
-        assert kept() is not None
-        settle()  # ... until the frozen set has doubled
-        assert kept() is None
-        assert len(padding) > 0
-    finally:
-        gc.unfreeze()
