@@ -28,9 +28,9 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.corpus import generate  # noqa: E402
 from benchmarks.run import EDITED, one_entry_edits  # noqa: E402
+from legwork.builder import SiteBuilder  # noqa: E402
 from legwork.project import Cache, Project  # noqa: E402
 from legwork.serve import after_edit  # noqa: E402
-from legwork.builder import SiteBuilder  # noqa: E402
 
 STAGES = [
     ("edits.py", "edit_in_place", "read and check the edited file"),

@@ -279,17 +279,17 @@ class SiteBuilder:
         self.pending |= changed or set()
         quick = None if changed is None else edit_in_place(
             last.loaded, self.project.content, self.pending, self.cache, ErrorLog())
-        if quick is not None:  # the pages that hold what the edit changed, planned again
+        if quick is not None:  # the pages an edit reorders planned again; those showing it
             loaded, edit = quick
             self.index()
-            entry_pages, pages, candidates = replan(last.loaded, loaded, last.entry_pages,
-                                                    last.pages, self.showing, edit)
+            entry_pages, pages, candidates = replan(loaded, last.entry_pages, last.pages, edit)
+            showing = self.showing.changed_by(pages, edit.changed, edit.visible, edit.relinked)
         else:  # every page planned again: the case where every input may have changed
             loaded = load_guide(self.project, self.bodies, self.cache)
             edit = self._compare(last.loaded, loaded)
             entry_pages = EntryPages(loaded.guide, loaded.links)
             pages = {p.url: p for p in plan_pages(loaded.guide, loaded.links, entry_pages)}
-            candidates = pages.keys() | last.pages.keys()
+            candidates, showing = pages.keys() | last.pages.keys(), set()
         templates = self._changed_templates(last)
         old, new = last.loaded.guide, loaded.guide
         everything = old.config != new.config or not same_vocabularies(old.vocabularies,
@@ -298,8 +298,9 @@ class SiteBuilder:
             self.renderer.forget()
         self.renderer.bind(new, loaded.links, loaded.bodies)
         self.renderer.forget_entries(edit.changed, last.loaded.links)
-        dirty = sorted(url for url in candidates & pages.keys()
-                       if everything or self._uses(pages[url].template, templates)
+        dirty = sorted(url for url in (candidates | showing) & pages.keys()
+                       if everything or url in showing or self._uses(pages[url].template,
+                                                                     templates)
                        or pages[url].differs(last.pages.get(url), edit.changed, edit.visible,
                                              edit.relinked))
         result = self._finish(loaded, pages, entry_pages, dirty, started)

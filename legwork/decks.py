@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from legwork import registry
 from legwork.model import Exercise, Guide, Term
-from legwork.page import Page
+from legwork.page import Page, Slugs, by_slug
 
 if TYPE_CHECKING:
     from legwork.pages import Reuse
@@ -30,8 +30,8 @@ def _may_end_part(slug: str) -> bool:
     return zlib.crc32(slug.encode()) % DECK_CUT == 0
 
 
-def deck_parts(exercises: list[Exercise]) -> list[list[Exercise]]:
-    """`exercises` cut into deck pages of DECK_MIN to DECK_SIZE cards.
+def deck_parts(exercises: list[Exercise] | Slugs) -> list[list[Exercise] | Slugs]:
+    """`exercises` (or their `Slugs`) cut into deck pages of DECK_MIN to DECK_SIZE cards.
 
     A page ends after the first exercise that its slug marks (one in about
     DECK_CUT) once the page holds DECK_MIN cards; a stretch longer than
@@ -41,17 +41,18 @@ def deck_parts(exercises: list[Exercise]) -> list[list[Exercise]]:
     and the page it joins (now and then a neighbour too): pages already
     printed stay current, and a rebuild rewrites only those few.
     """
+    slugs = isinstance(exercises, Slugs)
     if len(exercises) <= DECK_SIZE:
-        return [list(exercises)]  # its own list: a move sorts the term's in place
-    parts: list[list[Exercise]] = []
+        return [exercises]
+    parts: list = []
 
-    def share_out(stretch: list[Exercise]) -> None:
+    def share_out(stretch: list[Exercise] | Slugs) -> None:
         count = -(-len(stretch) // DECK_SIZE)
         parts.extend(stretch[len(stretch) * n // count:len(stretch) * (n + 1) // count]
                      for n in range(count))
 
     start = 0
-    ends = map(_may_end_part, map(_slug, exercises))
+    ends = map(_may_end_part, exercises if slugs else map(_slug, exercises))
     for at in itertools.compress(itertools.count(1), ends):
         if at - start >= DECK_MIN:
             share_out(exercises[start:at])
@@ -60,7 +61,7 @@ def deck_parts(exercises: list[Exercise]) -> list[list[Exercise]]:
     if len(rest) < DECK_MIN and parts:
         rest = parts.pop() + rest
     share_out(rest)
-    return parts
+    return [Slugs(part) for part in parts] if slugs else parts
 
 
 def deck_part_url(url: str, number: int) -> str:
@@ -81,11 +82,13 @@ def deck_pages(url: str, title: str, exercises: list[Exercise], term: Term | Non
         context = {"exercises": chunk, "term": term, "total": len(exercises),
                    "pager": pager, "part": n + 1}
         before = reuse.pages.get(urls[n]) if reuse else None
-        if before is not None and before.context == context:
+        if before is not None and before.context == by_slug(context):
             pages.append(before)  # the title and breadcrumbs follow from the context
         else:
             pages.append(Page(urls[n], "deck.html", title if n == 0 else f"{title}, part {n + 1}",
-                              context, frozenset(map(_slug, chunk)), breadcrumbs=breadcrumbs))
+                              context, frozenset(chunk if isinstance(chunk, Slugs)
+                                                 else map(_slug, chunk)),
+                              breadcrumbs=breadcrumbs))
     return pages
 
 

@@ -24,7 +24,7 @@ from legwork.errors import ErrorLog
 from legwork.links import Checker, check_variant_loops, relinked
 from legwork.load import load_entry_cached
 from legwork.model import Entry, Exercise
-from legwork.page import Page, Showing
+from legwork.page import Page, by_slug
 from legwork.pages import EntryPages, Reuse, check_unique_outputs, replan_lists, site_map
 from legwork.project import Cache, Loaded
 from legwork.registry import list_signature, term_keys
@@ -114,49 +114,56 @@ def edit_in_place(state: Loaded, content: Path, paths: set[Path], cache: Cache,
     return Loaded(state.guide.replace(new), links, state.bodies, state.drafts), edit
 
 
-def replan(before: Loaded, after: Loaded, entry_pages: EntryPages, pages: dict[str, Page],
-           showing: Showing, edit: Edit) -> tuple[EntryPages, dict[str, Page], set[str]]:
-    """Plan the site again after an edit in place (`before` and `after`: the guide
-    and links as they were and are; `entry_pages` and `pages`, URL -> page: the
-    last plan; `showing`: its index).
+def replan(after: Loaded, entry_pages: EntryPages, pages: dict[str, Page], edit: Edit
+           ) -> tuple[EntryPages, dict[str, Page], set[str]]:
+    """Plan the site again after an edit in place (`after`: the guide and links
+    now; `entry_pages` and `pages`, URL -> page: the last plan).
 
-    Every page that holds an edited entry, or whose lists or neighbours it
-    changes, is planned again with the new values; every other page stays the
-    page it was. Returns the new planner of entry pages, every page by URL, and
-    the URLs of the pages planned again (or gone).
+    Pages name entries by slug, so only the pages whose entries or order an edit
+    changes are planned again: the edited entries' own pages, those whose
+    backlinks changed, and for an entry that moves in the lists (`relinked`), its
+    neighbours before and after, the exercises whose similar exercises change,
+    and the lists, term pages and decks of the terms it was or is in. Every other
+    page stays the page it was. Returns the new planner of entry pages, every
+    page by URL, and the URLs of the pages planned again (or gone).
     """
     guide, links = after.guide, after.links
     edited = [links.entries[slug] for slug in sorted(edit.changed)]
+    moved = [entry for entry in edited if entry.slug in edit.relinked]
     exercises = [entry for entry in edited if isinstance(entry, Exercise)]
-    similar = entry_pages.similar
-    readers = similar.readers([edit.before[e.slug] for e in exercises])
-    planner = EntryPages(guide, links, similar.replace(exercises, edit.before))
-    readers.update(planner.similar.readers(exercises))
-    replan = edit.changed | edit.replanned | _neighbours(entry_pages, edit.before.values()) \
-        | _neighbours(planner, edited) | {pages[url].entry.slug for url in showing.holding(
-            edit.changed)}
-    for slug, exercise in readers.items():  # those whose similar exercises may change
-        if slug not in replan and list(map(_slug, planner.similar(exercise))) != list(
-                map(_slug, pages[exercise.url].context["same_muscles"])):
-            replan.add(slug)
+    planner = EntryPages(guide, links, entry_pages.similar.replace(exercises, edit.before))
+    replan = set(edit.replanned)
+    if moved:
+        replan |= _neighbours(entry_pages, [edit.before[e.slug] for e in moved]) \
+            | _neighbours(planner, moved)
+        shifted = [e for e in moved if isinstance(e, Exercise)]
+        readers = entry_pages.similar.readers([edit.before[e.slug] for e in shifted])
+        readers.update(planner.similar.readers(shifted))
+        for slug, exercise in readers.items():  # those whose similar exercises may change
+            if slug not in replan and by_slug(planner.similar(exercise)) != \
+                    pages[exercise.url].context["same_muscles"]:
+                replan.add(slug)
     planned = dict(pages)
     for slug in replan:
         page = planner.page(links.entries[slug])
         planned[page.url] = page
-    terms = {key for entry in edited
-             for key in [*term_keys(entry), *term_keys(edit.before[entry.slug])]}
-    reuse = Reuse(pages, edited, edit.before, terms)
-    lists = replan_lists(guide, reuse)
-    planned.update((page.url, page) for page in lists)
-    gone = reuse.deck_urls(guide) - {page.url for page in lists}
-    for url in gone:
-        del planned[url]
-    urls = {links.entries[slug].url for slug in replan} | {page.url for page in lists} | gone
-    if not {page.url for page in lists} <= pages.keys() or gone:  # deck parts came or went
-        sitemap = site_map(planned.values())
-        planned[sitemap.url] = sitemap
-        urls.add(sitemap.url)
-        check_unique_outputs(list(planned.values()))
+    urls = {links.entries[slug].url for slug in replan}
+    if moved:
+        terms = {key for entry in moved
+                 for key in [*term_keys(entry), *term_keys(edit.before[entry.slug])]}
+        reuse = Reuse(pages, links.entries, moved,
+                      {entry.slug: edit.before[entry.slug] for entry in moved}, terms)
+        lists = replan_lists(guide, reuse)
+        planned.update((page.url, page) for page in lists)
+        gone = reuse.deck_urls(guide) - {page.url for page in lists}
+        for url in gone:
+            del planned[url]
+        urls |= {page.url for page in lists} | gone
+        if gone or not urls <= pages.keys():  # deck parts came or went
+            sitemap = site_map(planned.values())
+            planned[sitemap.url] = sitemap
+            urls.add(sitemap.url)
+            check_unique_outputs(list(planned.values()))
     return planner, planned, urls
 
 

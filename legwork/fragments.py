@@ -16,11 +16,10 @@ import bisect
 import functools
 import itertools
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from legwork.linkcheck import LinkIndex, PageScan, scan
-from legwork.model import Entry
 
 
 class Fragment:
@@ -222,18 +221,17 @@ each old position's new one."""
 
 
 class Kept:
-    """A long list of entries and what `_per_entry` made of it."""
+    """A long list of entries, by slug, and what `_per_entry` made of it."""
 
-    __slots__ = ("entries", "slugs", "parts", "_at", "stale")
+    __slots__ = ("slugs", "parts", "_at", "stale")
 
-    def __init__(self, entries: list[Entry], parts: Parts) -> None:
-        self.entries = list(entries)
-        """The entries, to tell whether a list shown later holds the same."""
-        self.slugs = list(map(_slug, entries))
+    def __init__(self, slugs: Sequence[str], parts: Parts) -> None:
+        self.slugs = slugs
         self.parts = parts
         self._at: dict[str, int] | None = None
         self.stale: set[int] = set()
-        """Positions of entries edited in place since `parts` was made."""
+        """Positions of entries edited since `parts` was made (see
+        `Renderer.forget_entries`)."""
 
     @property
     def at(self) -> dict[str, int]:
@@ -243,38 +241,29 @@ class Kept:
             self._at = dict(zip(self.slugs, itertools.count()))
         return self._at
 
-    def holds(self, entries: list[Entry]) -> bool:
-        """Whether `entries` are the entries kept, in the same order (compared by
-        value, each found the same object first: quick when they are)."""
-        return entries == self.entries
-
-    def follow(self, entries: list[Entry]) -> tuple[bool, Callable[[int], int] | None]:
-        """Take in that the list shown now is `entries`: the entries kept, some of
-        them edited (their positions `stale`) and perhaps put in a new order. Its
-        parts and stale positions are put in the new order, entries that differ
-        marked stale. Returns whether it holds the same entries, and a function
-        that gives each old position's new one when their order changed."""
-        if len(entries) != len(self.entries):
+    def follow(self, slugs: Sequence[str]) -> tuple[bool, Callable[[int], int] | None]:
+        """Take in that the list shown now is `slugs`: the entries kept, perhaps put
+        in a new order by an edit (which moved those `stale`). Its parts and stale
+        positions are put in the new order. Returns whether it holds the same
+        entries, and a function that gives each old position's new one when
+        their order changed."""
+        if slugs == self.slugs:
+            return True, None
+        if len(slugs) != len(self.slugs):
             return False, None
-        slugs = list(map(_slug, entries))
-        found = (None, None) if slugs == self.slugs else \
-            self._stale_moved(slugs, self.slugs) or self._reordered(slugs, self.slugs)
+        found = self._stale_moved(slugs, self.slugs) or self._reordered(slugs, self.slugs)
         if found is None:
             return False, None
         order, place = found
-        if order is not None:
-            parts = Parts(order(self.parts))
-            if Run in self.parts.made:  # what is known of it still holds, in the new order
-                parts.made[Run] = self.parts.made[Run]
-            self.parts, self.slugs = parts, slugs
-            self.stale = {place(i) for i in self.stale}
-            self._at = None
-        self.stale |= set(itertools.compress(itertools.count(), map(
-            operator.is_not, entries, order(self.entries) if order else self.entries)))
-        self.entries = list(entries)
+        parts = Parts(order(self.parts))
+        if Run in self.parts.made:  # what is known of it still holds, in the new order
+            parts.made[Run] = self.parts.made[Run]
+        self.parts, self.slugs = parts, slugs
+        self.stale = {place(i) for i in self.stale}
+        self._at = None
         return True, place
 
-    def _stale_moved(self, ids: list[str], was: list[str]) -> Reordering | None:
+    def _stale_moved(self, ids: Sequence[str], was: Sequence[str]) -> Reordering | None:
         """When only entries edited since (`stale`) changed places: the parts in
         the new order, and each old position's new one. Quick for a long
         list: the search for each moved entry and the comparison of the rest run
@@ -319,7 +308,7 @@ class Kept:
         return order, place
 
     @staticmethod
-    def _reordered(ids: list[str], was: list[str]) -> Reordering | None:
+    def _reordered(ids: Sequence[str], was: Sequence[str]) -> Reordering | None:
         """Any new order of the same entries (`ids` now, `was` before, by slug)."""
         at = {entry: i for i, entry in enumerate(was)}
         order = [at.get(entry, -1) for entry in ids]

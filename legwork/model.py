@@ -361,6 +361,7 @@ class Guide:
         guide = Guide(self.config, self.vocabularies, lists)
         found = guide.__dict__
         found["slugs"] = self.slugs
+        found["by_slug"] = {**self.by_slug, **edited}
         if "in_slug_order" in self.__dict__:
             found["in_slug_order"] = {name: _swapped(listed, edited)
                                       for name, listed in self.in_slug_order.items()}

@@ -18,7 +18,7 @@ from legwork.decks import card_pages, deck_part_url
 from legwork.entries.common import slugs as _slugs
 from legwork.links import Links
 from legwork.model import Entry, Exercise, Guide, Term, sort_key
-from legwork.page import Page
+from legwork.page import Page, Slugs
 from legwork.registry import term_keys
 from legwork.similar import SimilarExercises
 
@@ -41,14 +41,16 @@ class Reuse:
 
     pages: dict[str, Page]
     """The last plan's pages by URL."""
+    entries: dict[str, Entry]
+    """Every entry now, by slug."""
     edited: list[Entry]
     before: dict[str, Entry]
     terms: set[tuple[str, str]]
     """(taxonomy, slug) of the terms that listed an edited entry before or list it now."""
 
-    def exercises_by_term(self, guide: Guide) -> dict[tuple[str, str], list[Exercise]]:
-        """As `exercises_by_term`, from the last plan's term pages: the lists of
-        `terms` are copies with the edited entries where they sort now."""
+    def exercises_by_term(self, guide: Guide) -> dict[tuple[str, str], Slugs]:
+        """As `exercises_by_term`, by slug, from the last plan's term pages: the
+        lists of `terms` are copies with the edited entries where they sort now."""
         index = {}
         for taxonomy in registry.TAXONOMIES:
             name = taxonomy.name
@@ -61,29 +63,36 @@ class Reuse:
                     index[key] = listed
         return index
 
-    def regroup(self, guide: Guide, groups: list[tuple[Term, list[Exercise]]],
-                key: tuple[str, str]) -> list[tuple[Term, list[Exercise]]]:
+    def regroup(self, guide: Guide, groups: list[tuple[Term, Slugs]],
+                key: tuple[str, str]) -> list[tuple[Term, Slugs]]:
         """As `by_level` for the term `key`, from its `groups` in the last plan."""
         by_slug = self._resorted({level.slug: listed for level, listed in groups}, key,
                                  lambda entry: entry.level.slug)
         levels = guide.vocabularies["levels"].terms
         return [(levels[slug], by_slug[slug]) for slug in levels if by_slug.get(slug)]
 
-    def _resorted(self, lists: dict, key: tuple[str, str], home: Callable[[Exercise], Any]
-                  ) -> dict:
-        """Copies of `lists` without the edited entries as they were, each edited
-        exercise that the term `key` lists now put into the list `home(entry)`
-        names, where it sorts."""
+    def _resorted(self, lists: dict[Any, Slugs], key: tuple[str, str],
+                  home: Callable[[Exercise], Any]) -> dict[Any, Slugs]:
+        """Copies of `lists` without the edited entries, each edited exercise that
+        the term `key` lists now put into the list `home(entry)` names, where it
+        sorts. Lists are sorted: an entry is found by its title (as it was, for
+        those edited), looking up a few entries only."""
+        def was(slug: str) -> tuple[str, str]:
+            return sort_key(self.before.get(slug) or self.entries[slug])
+
+        def now(slug: str) -> tuple[str, str]:
+            return sort_key(self.entries[slug])
+
         lists = {name: list(listed) for name, listed in lists.items()}
         for listed in lists.values():
-            for slug, old in self.before.items():  # found by title: lists are sorted
-                at = bisect.bisect_left(listed, sort_key(old), key=sort_key)
-                if at < len(listed) and listed[at].slug == slug:
+            for slug, old in self.before.items():
+                at = bisect.bisect_left(listed, sort_key(old), key=was)
+                if at < len(listed) and listed[at] == slug:
                     del listed[at]
         for entry in self.edited:
             if isinstance(entry, Exercise) and key in term_keys(entry):
-                bisect.insort(lists.setdefault(home(entry), []), entry, key=sort_key)
-        return lists
+                bisect.insort(lists.setdefault(home(entry), []), entry.slug, key=now)
+        return {name: Slugs(listed) for name, listed in lists.items()}
 
     def sources(self, sources: frozenset[str], key: tuple[str, str]) -> frozenset[str]:
         """The `sources` of the page of the term `key` in the last plan, now."""
@@ -282,10 +291,12 @@ def plan_pages(guide: Guide, links: Links, entries: EntryPages | None = None) ->
 
 
 def replan_lists(guide: Guide, reuse: Reuse) -> list[Page]:
-    """After an edit of `reuse.edited`: the pages planned again that list entries
-    (home, the indexes, the search index and data files, the taxonomy indexes,
-    the deck of all cards, the pages and decks of the terms that `reuse`
-    names). Every other term's pages list none of the edited entries."""
+    """After an edit moved `reuse.edited` in the lists: the pages planned again
+    that list entries in the guide's order, or by term (home, the indexes, the
+    taxonomy indexes, the deck of all cards, the pages and decks of the terms
+    that `reuse` names). The search index and the data files list entries by
+    slug, which a move leaves as it was, and every other term's pages list the
+    same entries."""
     tagged = reuse.exercises_by_term(guide)
-    return [*index_pages(guide), *search_pages(guide), *data_pages(guide),
-            *taxonomy_pages(guide, tagged, reuse), *card_pages(guide, tagged, reuse)]
+    return [*index_pages(guide), *taxonomy_pages(guide, tagged, reuse),
+            *card_pages(guide, tagged, reuse)]

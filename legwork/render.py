@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import operator
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -31,7 +32,7 @@ from legwork.fragments import Fragment, Kept, Parts, Rendered, Run
 from legwork.links import Links
 from legwork.markdown import MarkdownBodies
 from legwork.model import Entry, Exercise, Guide, frequency, same_vocabularies
-from legwork.page import Page
+from legwork.page import Page, Resolved
 from legwork.urls import absolute_path, absolute_url, public_url, relative_url, root_prefix
 
 LONG = 64
@@ -285,13 +286,14 @@ class Renderer:
         shown[0] += 1
         key = (kind, url, shown[0])
         kept = self._kept.get(key)
+        slugs = entries.slugs if isinstance(entries, Resolved) else list(map(_slug, entries))
         place = None
-        if kept is not None and not kept.holds(entries):
-            same, place = kept.follow(entries)  # edited or sorted anew, or else made again
+        if kept is not None:
+            same, place = kept.follow(slugs)  # the same, sorted anew, or else made again
             if not same:
                 kept = None
         if kept is None:
-            kept = self._kept[key] = Kept(entries, Parts(self._each(kind, entries, make)))
+            kept = self._kept[key] = Kept(slugs, Parts(self._each(kind, entries, make)))
         elif kept.stale or place is not None:
             parts = kept.parts
             edited = set()
@@ -375,7 +377,7 @@ class Renderer:
     def render_page(self, page: Page) -> Rendered:
         """One page, with the fragments it output."""
         template = self.env.get_template(page.template)
-        variables = page.variables()
+        variables = page.variables(self.links.entries)
         self._output = pieces = []
         self._page = (page.url, [0])
         try:
@@ -410,6 +412,9 @@ class Renderer:
     def absolute_url(self, target: str) -> str:
         """The public URL of a site URL, "" when there is no base URL."""
         return absolute_url(target, self.guide.config.base_url)
+
+
+_slug = operator.attrgetter("slug")
 
 
 def _text(rendering: Fragment | str) -> str:

@@ -268,13 +268,16 @@ def assert_plan_is_fresh(builder: SiteBuilder) -> None:
     kept = {url: described(page) for url, page in builder.last.pages.items()}
     assert kept.keys() == fresh.keys()
     assert [url for url in fresh if kept[url] != fresh[url]] == []
-    # The index of which entry pages hold each entry names what asking every page does.
+    # The index of which pages show each entry names what asking every page does.
     pages = builder.last.pages
     builder.index()
     for entry in guide.entries():
-        asked = {url for url, page in pages.items() if page.entry is not None
-                 and entry.slug in page.sources | page.full_sources | page.linked}
-        assert builder.showing.holding({entry.slug}) == asked, entry.slug
+        edited = {entry.slug}
+        for visible, relinked in [(edited, edited), (edited, set()), (set(), set())]:
+            asked = {url for url, page in pages.items()
+                     if page.shows_change(edited, visible, relinked)}
+            assert builder.showing.changed_by(pages, edited, visible, relinked) == asked, \
+                entry.slug
 
 
 def test_moves_and_term_changes_one_after_another_keep_every_list_right(guide_dir, tmp_path,
