@@ -173,6 +173,16 @@ def test_server_listens_on_localhost_only(server):
     assert listening_addresses(port) == {"0100007F"}  # 127.0.0.1, little-endian hex
 
 
+def test_ctrl_c_stops_the_server_cleanly(guide_dir):
+    with serving(guide_dir) as (base, process):
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=10)
+    assert process.returncode == 0, output
+    assert "Traceback" not in output
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(base, timeout=5)
+
+
 def test_the_server_says_when_it_polls_and_still_rebuilds(guide_dir):
     env = {**os.environ, "LEGWORK_POLL": "1"}
     with serving(guide_dir, env) as (base, process):
