@@ -5,24 +5,24 @@ the list of files added, changed or removed under its folder, so a rebuild
 need not look at the thousands of files that did not change. The operating
 system tells it of each change, through watchdog: inotify on Linux, FSEvents
 on macOS, ReadDirectoryChangesW on Windows. Its threads wait on the system,
-so an idle server uses no processor time. Where the system has no such events
-or refuses them (some network drives and containers, inotify's watch limit),
-or when LEGWORK_POLL is set, watchdog compares snapshots of the folders every
-second instead, and the server says so.
+so an idle server uses no processor time. Where the system reports no changes
+(network drives, some containers: set LEGWORK_POLL), or has no such events or
+refuses them (inotify's limit of watched folders), watchdog compares
+snapshots of the folders every second instead, and the server says so.
 
 Why watchdog and not watchfiles (Rust's notify, which uvicorn uses): watchfiles
 collects the system's events in Rust but hands them to Python only when its
 thread, waking every `step` milliseconds, finds some. An edit then waits one
 to two steps, and an idle server wakes 1000/step times a second. Measured
 over a guide of 10,000 entries, a step of 10 ms (to keep an edit as quick as
-before) costs 0.56% of a core while idle, and the default of 50 ms costs 0.09%
-and adds 50 to 100 ms to every edit; watchdog's threads used no measurable
-time (BENCHMARKS.md). MkDocs' `serve` uses watchdog too.
+before) costs 0.4 to 0.6% of a core while idle, and the default of 50 ms
+costs 0.09% and adds 50 to 100 ms to every edit; watchdog's threads used no
+measurable time (BENCHMARKS.md). MkDocs' `serve` uses watchdog too.
 
 Editors save in several steps: write a temporary file and rename it over the
-old one (JetBrains' safe write, many tools), or move the old file away first
-and write a new one (vim's backupcopy=no), with swap, backup and lock files
-beside it. Events are gathered until none has come for QUIET_EDIT (or
+old one (atomic writers; JetBrains' safe write sets the old one aside first),
+or move the old file away and write a new one (vim's backupcopy=no), with
+swap, backup and lock files beside it. Events are gathered until none has come for QUIET_EDIT (or
 QUIET_SHAPE, when files seem added or removed), then resolved against the
 disk: a file is reported if it is there now, or if it was there before the
 batch; one made and gone within the batch is no change at all. A folder that
