@@ -132,7 +132,8 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000,
     app = SiteApp(project.out)
     report(app, lambda: builder.build(force=True))
     project.out.mkdir(parents=True, exist_ok=True)
-    server = Server(app, watcher=make_watcher())
+    watcher = make_watcher()
+    server = Server(app, watcher=watcher)
     def rebuild(changed: list[Path]) -> None:
         report(app, lambda: builder.rebuild(set(changed)))
         ioloop.IOLoop.current().add_callback(after_rebuild)
@@ -148,4 +149,5 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000,
         server.serve(host=host, port=port, debug=False, restart_delay=0,
                      open_url_delay=0.5 if open_browser else None)
     finally:
+        watcher.stop()
         builder.save_manifest()

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -47,25 +50,35 @@ def wait_for(condition, seconds: float = 10.0):
     raise AssertionError(f"gave up after {seconds} s waiting for {condition.__doc__}")
 
 
-@pytest.fixture
-def server(guide_dir: Path):
+@contextmanager
+def serving(guide_dir: Path, env: dict[str, str] | None = None
+            ) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`build.py serve` on `guide_dir`, answering; its base URL and process."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, str(REPO / "build.py"), "serve", "--port", str(port)],
-        cwd=guide_dir.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cwd=guide_dir.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env)
     base = f"http://127.0.0.1:{port}/"
     try:
         def up():
             """the server to answer"""
             return fetch(base)[0] == 200
         wait_for(up, 30)
-        yield base, guide_dir
+        yield base, process
     finally:
-        process.terminate()
+        if process.poll() is None:
+            process.terminate()
         try:
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def server(guide_dir: Path):
+    with serving(guide_dir) as (base, _):
+        yield base, guide_dir
 
 
 def test_edit_is_served_and_only_changed_files_are_rewritten(server):
@@ -160,91 +173,27 @@ def test_server_listens_on_localhost_only(server):
     assert listening_addresses(port) == {"0100007F"}  # 127.0.0.1, little-endian hex
 
 
-WATCHERS = ["ChangeWatcher", "EventWatcher"] if sys.platform.startswith("linux") \
-    else ["ChangeWatcher"]
+def test_ctrl_c_stops_the_server_cleanly(guide_dir):
+    with serving(guide_dir) as (base, process):
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=10)
+    assert process.returncode == 0, output
+    assert "Traceback" not in output
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(base, timeout=5)
 
 
-@pytest.mark.parametrize("kind", WATCHERS)
-def test_watcher_names_every_file_added_changed_or_removed(tmp_path, kind):
-    from legwork import watch
+def test_the_server_says_when_it_polls_and_still_rebuilds(guide_dir):
+    env = {**os.environ, "LEGWORK_POLL": "1"}
+    with serving(guide_dir, env) as (base, process):
+        entry = guide_dir / "exercises" / "bridge.md"
+        entry.write_text(entry.read_text().replace("Lift the hips from the floor.",
+                                                   "Raise the hips off the mat."))
 
-    folder = tmp_path / "content"
-    kept = write(folder / "exercises" / "kept.md", "one")
-    edited = write(folder / "exercises" / "edited.md", "one")
-    removed = write(folder / "tips" / "removed.md", "one")
-    calls = []
-    watcher = getattr(watch, kind)()
-    watcher.watch(str(folder), calls.append)
-    assert watcher.examine() == (None, None)
-    assert calls == []
-    edited.write_text("two, longer")
-    removed.unlink()
-    added = write(folder / "plans" / "added.md", "new")
-    write(folder / "exercises" / ".edited.md.swp", "editor state")
-    watcher.collect()
-    filepath, _ = watcher.examine()
-    assert calls == [sorted([edited, removed, added])]
-    assert filepath == str(min(edited, removed, added))
-    assert kept not in calls[0]
-    watcher.collect()
-    watcher.examine()
-    assert len(calls) == 1  # nothing changed since
-
-
-def test_linux_watcher_is_told_by_the_kernel_about_new_folders_and_renames(tmp_path):
-    if not sys.platform.startswith("linux"):
-        pytest.skip("inotify is Linux's")
-    from legwork.watch import EventWatcher, make_watcher
-
-    assert isinstance(make_watcher(), EventWatcher)
-    folder = tmp_path / "content"
-    entry = write(folder / "exercises" / "squat.md", "one")
-    calls = []
-    watcher = EventWatcher()
-    watcher.watch(str(folder), calls.append)
-    new_folder = folder / "tips" / "deep"
-    inside = write(new_folder / "first.md", "made with its folder")
-    saved = write(folder / "exercises" / "squat.md.tmp", "two")
-    saved.replace(entry)  # how many editors save: a new file renamed over the old
-    watcher.collect()
-    watcher.examine()
-    assert calls[-1] == [entry, inside]  # not the temporary file, made and gone
-    later = write(new_folder / "later.md", "in a folder made after watching began")
-    watcher.collect()
-    watcher.examine()
-    assert calls[-1] == [later]
-
-
-def test_linux_watcher_runs_its_task_from_the_event_loop(tmp_path):
-    if not sys.platform.startswith("linux"):
-        pytest.skip("inotify is Linux's")
-    from tornado import ioloop
-
-    from legwork.watch import EventWatcher
-
-    folder = tmp_path / "content"
-    entry = write(folder / "exercises" / "squat.md", "one")
-    calls = []
-
-    def serve_briefly():  # in a thread of its own, as other tests may hold this one's loop
-        loop = ioloop.IOLoop()
-        watcher = EventWatcher()
-
-        def task(changed):
-            calls.append(changed)
-            loop.stop()
-
-        def begin():
-            watcher.watch(str(folder), task)
-            watcher.start(watcher.examine)
-            loop.call_later(0.05, lambda: entry.write_text("two"))
-            loop.call_later(10, loop.stop)  # gives up
-
-        loop.add_callback(begin)
-        loop.start()
-        loop.close()
-
-    thread = threading.Thread(target=serve_briefly)
-    thread.start()
-    thread.join(30)
-    assert calls == [[entry]]
+        def updated():
+            """the edit to be served"""
+            return "Raise the hips off the mat." in fetch(base + "exercises/bridge/")[1]
+        wait_for(updated)
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=10)
+    assert "watching for changes by polling every 1 s: LEGWORK_POLL is set\n" in output
