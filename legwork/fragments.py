@@ -251,7 +251,7 @@ class Kept:
             return True, None
         if len(slugs) != len(self.slugs):
             return False, None
-        found = self._stale_moved(slugs, self.slugs) or self._reordered(slugs, self.slugs)
+        found = stale_moved(slugs, self.slugs, self.stale) or reordered(slugs, self.slugs)
         if found is None:
             return False, None
         order, place = found
@@ -263,61 +263,63 @@ class Kept:
         self._at = None
         return True, place
 
-    def _stale_moved(self, ids: Sequence[str], was: Sequence[str]) -> Reordering | None:
-        """When only entries edited since (`stale`) changed places: the parts in
-        the new order, and each old position's new one. Quick for a long
-        list: the search for each moved entry and the comparison of the rest run
-        in C, and only the moved positions are looked at in Python."""
-        if not self.stale:
+
+def stale_moved(ids: Sequence[str], was: Sequence[str], stale: set[int]) -> Reordering | None:
+    """A list was `was` and is `ids` (slugs): when only the entries at the
+    positions `stale` (edited since) changed places, a function that puts
+    another list of as many items (what was made of each entry) in
+    the new order, and each old position's new one. Quick for a long
+    list: the search for each moved entry and the comparison of the rest run
+    in C, and only the moved positions are looked at in Python."""
+    if not stale:
+        return None
+    moves = []  # (new position, old position) of each stale entry
+    for old in stale:
+        try:
+            moves.append((ids.index(was[old]), old))
+        except ValueError:
             return None
-        moves = []  # (new position, old position) of each stale entry
-        for old in self.stale:
-            try:
-                moves.append((ids.index(was[old]), old))
-            except ValueError:
-                return None
-        moves.sort()
-        froms, tos = sorted(old for _, old in moves), [new for new, _ in moves]
-        rest_was, rest_now = list(was), list(ids)
+    moves.sort()
+    froms, tos = sorted(old for _, old in moves), [new for new, _ in moves]
+    rest_was, rest_now = list(was), list(ids)
+    for old in reversed(froms):
+        del rest_was[old]
+    for new in reversed(tos):
+        del rest_now[new]
+    if rest_was != rest_now:  # others moved too
+        return None
+    moved_to = {old: new for new, old in moves}
+
+    def order(parts: list) -> list:
+        rest = list(parts)
         for old in reversed(froms):
-            del rest_was[old]
-        for new in reversed(tos):
-            del rest_now[new]
-        if rest_was != rest_now:  # others moved too
-            return None
-        moved_to = {old: new for new, old in moves}
+            del rest[old]
+        for new, old in moves:
+            rest.insert(new, parts[old])
+        return rest
 
-        def order(parts: list) -> list:
-            rest = list(parts)
-            for old in reversed(froms):
-                del rest[old]
-            for new, old in moves:
-                rest.insert(new, parts[old])
-            return rest
+    def place(old: int) -> int:
+        if old in moved_to:
+            return moved_to[old]
+        new = old - bisect.bisect_left(froms, old)  # its rank among those left
+        for taken in tos:
+            if taken > new:
+                break
+            new += 1
+        return new
 
-        def place(old: int) -> int:
-            if old in moved_to:
-                return moved_to[old]
-            new = old - bisect.bisect_left(froms, old)  # its rank among those left
-            for taken in tos:
-                if taken > new:
-                    break
-                new += 1
-            return new
+    return order, place
 
-        return order, place
-
-    @staticmethod
-    def _reordered(ids: Sequence[str], was: Sequence[str]) -> Reordering | None:
-        """Any new order of the same entries (`ids` now, `was` before, by slug)."""
-        at = {entry: i for i, entry in enumerate(was)}
-        order = [at.get(entry, -1) for entry in ids]
-        if len(at) != len(order) or -1 in order or len(set(order)) != len(order):
-            return None
-        place = [0] * len(order)
-        for new, old in enumerate(order):
-            place[old] = new
-        return (lambda parts: [parts[old] for old in order]), place.__getitem__
+def reordered(ids: Sequence[str], was: Sequence[str]) -> Reordering | None:
+    """Any new order of the same entries (`ids` now, `was` before, by slug)."""
+    at = {entry: i for i, entry in enumerate(was)}
+    order = [at.get(entry, -1) for entry in ids]
+    if len(at) != len(order) or -1 in order or len(set(order)) != len(order):
+        return None
+    place = [0] * len(order)
+    for new, old in enumerate(order):
+        place[old] = new
+    return (lambda parts: [parts[old] for old in order]), place.__getitem__
 
 
 class Rendered:

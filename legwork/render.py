@@ -95,6 +95,8 @@ class Renderer:
         self.guide: Guide | None = None
         self._nonce = secrets.token_hex(8)
         """Marks where a page output a fragment (see `_place`)."""
+        self.made = 0
+        """Fragments made so far (cards, list items, body maps): what renders cost."""
         self.keep_lists = False
         """Keep long lists whole between renders (see `LONG`): worth it in a
         long-running process, which renders the same lists again after edits."""
@@ -189,8 +191,22 @@ class Renderer:
         for slug, html in zip(slugs, cards, strict=True):
             cache[slug] = (by_slug[slug], Fragment(html))
 
+    def kept(self, kind: tuple) -> dict[str, Any]:
+        """What is kept of one kind of rendering, by slug: ("card",) for cards,
+        ("record", "search", None) for search records, ..."""
+        return {slug: made for slug, (_, made) in self._entries.get(kind, {}).items()}
+
+    def kinds_kept(self) -> set[tuple]:
+        """The kinds of rendering kept (see `kept`)."""
+        return {kind for kind, cache in self._entries.items() if cache}
+
+    def lists_kept(self) -> int:
+        """How many long lists are kept whole (see `LONG`)."""
+        return len(self._kept)
+
     def _make(self, render: Callable[[], str]) -> Fragment:
         """A fragment (the fragments inside it are part of it, not of the page)."""
+        self.made += 1
         output, self._output = self._output, None
         try:
             return Fragment(str(render()))

@@ -137,7 +137,7 @@ def test_workers_with_cards_made_first_build_the_same_site_as_one_process(guide_
     one, parallel = files(guide_dir.parent / "one"), files(guide_dir.parent / "parallel")
     assert parallel == one
     # The main process rendered no page, yet holds every card the workers made first.
-    cards = builder.renderer._entries[("card",)]
+    cards = builder.renderer.kept(("card",))
     assert sorted(cards) == sorted(e.slug for e in builder.last.loaded.guide.exercises)
     assert any(path.startswith("cards/") for path in one)
 
@@ -176,7 +176,7 @@ def test_a_kept_list_follows_edited_entries_to_their_new_places(moves):
     # must map to where that entry is now, as the general reordering has it.
     from types import SimpleNamespace
 
-    from legwork.fragments import Kept, Parts
+    from legwork.fragments import Kept, Parts, reordered, stale_moved
 
     entries = [SimpleNamespace(slug=f"e{n}") for n in range(800)]
     kept = Kept([entry.slug for entry in entries], Parts([f"part of e{n}" for n in range(800)]))
@@ -188,8 +188,8 @@ def test_a_kept_list_follows_edited_entries_to_their_new_places(moves):
     for (_, new), entry in sorted(zip(moves, moving, strict=True), key=lambda pair: pair[0][1]):
         entries.insert(new, entry)
     was, slugs = list(kept.slugs), [entry.slug for entry in entries]
-    general = Kept._reordered(slugs, was)
-    assert kept._stale_moved(slugs, was) is not None  # the quick way
+    general = reordered(slugs, was)
+    assert stale_moved(slugs, was, kept.stale) is not None  # the quick way
     same, place = kept.follow(slugs)
     assert same
     assert kept.parts == [f"part of {entry.slug}" for entry in entries]
@@ -202,13 +202,13 @@ def test_a_kept_list_follows_edited_entries_to_their_new_places(moves):
 def test_a_kept_list_whose_other_entries_moved_is_reordered_the_general_way():
     from types import SimpleNamespace
 
-    from legwork.fragments import Kept, Parts
+    from legwork.fragments import Kept, Parts, stale_moved
 
     entries = [SimpleNamespace(slug=f"e{n}") for n in range(100)]
     kept = Kept([entry.slug for entry in entries], Parts(list(range(100))))
     kept.stale = {7}
     entries.reverse()  # not one edited entry moved alone: every one did
-    assert kept._stale_moved([e.slug for e in entries], kept.slugs) is None
+    assert stale_moved([e.slug for e in entries], kept.slugs, kept.stale) is None
     same, place = kept.follow([entry.slug for entry in entries])
     assert same
     assert kept.parts == list(range(99, -1, -1))
@@ -222,7 +222,7 @@ def test_records_are_kept_by_the_dev_server_only(guide_dir):
     # 17 MB less in the worker that renders them). The dev server keeps them, so
     # an edit makes only the edited entry's record again.
     builder = served(guide_dir)
-    assert [kind for kind in builder.renderer._entries if kind[0] == "record"] == []
+    assert [kind for kind in builder.renderer.kinds_kept() if kind[0] == "record"] == []
     assert list(builder.warm())
-    kept = {kind[1] for kind in builder.renderer._entries if kind[0] == "record"}
+    kept = {kind[1] for kind in builder.renderer.kinds_kept() if kind[0] == "record"}
     assert kept == {"search", "exercises", "tips", "plans"}

@@ -366,7 +366,7 @@ def test_lists_kept_for_pages_planned_again_are_let_go(guide_dir, monkeypatch):
         write(entry, re.sub(r"title: .*", f"title: {title}", entry.read_text(), count=1))
         assert builder.rebuild({entry}).in_place
         assert list(builder.warm())  # every page's lists kept again
-        kept.append(len(builder.renderer._kept))
+        kept.append(builder.renderer.lists_kept())
     assert kept == [kept[0]] * 4
 
 
@@ -639,19 +639,17 @@ def test_warming_up_after_a_parallel_build_readies_every_list_item(guide_dir, mo
                                                                    warmed):
     """Workers render the lists of a full build and keep what they rendered; the dev
     server warms its own caches while idle, so the first list edit is quick too."""
-    from legwork import render, workers
+    from legwork import workers
 
     monkeypatch.setattr(workers, "PARALLEL_FROM", 1)  # render in workers, however small
     builder = SiteBuilder(make_project(guide_dir))
     builder.build(force=True)
     warmed_pages = list(builder.warm()) if warmed else []
-    made = []
-    original = render.Renderer._make
-    monkeypatch.setattr(render.Renderer, "_make",
-                        lambda self, how: made.append(1) or original(self, how))
     entry = guide_dir / "exercises" / "heel-drop.md"
     edit(entry, "summary: ", "summary: Edited. ")
+    before = builder.renderer.made
     result = builder.rebuild({entry})
+    made = range(builder.renderer.made - before)
     assert result.in_place and "exercises/index.html" in result.written
     exercises = len(builder.last.loaded.guide.exercises)
     if warmed:
@@ -701,13 +699,12 @@ def test_a_card_made_again_the_same_after_an_edit_is_kept_with_what_is_known_of_
     builder = SiteBuilder(make_project(guide_dir), Cache())
     builder.build(force=True)
     assert list(builder.warm())
-    cards = builder.renderer._entries[("card",)]
-    card = cards["heel-drop"][1]
+    card = builder.renderer.kept(("card",))["heel-drop"]
     entry = guide_dir / "exercises" / "heel-drop.md"
     edit(entry, "summary: ", "summary: Eccentric work. ")
     result = builder.rebuild({entry})
     assert result.in_place and "exercises/index.html" in result.written
-    assert builder.renderer._entries[("card",)]["heel-drop"][1] is card
+    assert builder.renderer.kept(("card",))["heel-drop"] is card
     edit(entry, "  - Stand on the box edge.", "  - Stand tall on the box edge.")
     assert builder.rebuild({entry}).in_place
-    assert builder.renderer._entries[("card",)]["heel-drop"][1] is not card  # steps show
+    assert builder.renderer.kept(("card",))["heel-drop"] is not card  # steps show
