@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from legwork import registry
 from legwork.model import Exercise, Guide, Term
-from legwork.page import Page, Slugs, by_slug
+from legwork.page import Page, Slugs
 
 if TYPE_CHECKING:
     from legwork.pages import Reuse
@@ -74,6 +74,8 @@ def deck_pages(url: str, title: str, exercises: list[Exercise], term: Term | Non
                ) -> list[Page]:
     """A deck of cards at `url`, split into pages by `deck_parts`; a page that
     `reuse` planned the same is its page."""
+    if reuse is not None and not isinstance(exercises, Slugs):
+        exercises = Slugs(map(_slug, exercises))  # compared with the last plan's by slug
     chunks = deck_parts(exercises)
     urls = [deck_part_url(url, n + 1) for n in range(len(chunks))]
     pager = list(zip(range(1, len(chunks) + 1), urls, strict=True)) if len(chunks) > 1 else []
@@ -82,7 +84,7 @@ def deck_pages(url: str, title: str, exercises: list[Exercise], term: Term | Non
         context = {"exercises": chunk, "term": term, "total": len(exercises),
                    "pager": pager, "part": n + 1}
         before = reuse.pages.get(urls[n]) if reuse else None
-        if before is not None and before.context == by_slug(context):
+        if before is not None and before.context == context:
             pages.append(before)  # the title and breadcrumbs follow from the context
         else:
             pages.append(Page(urls[n], "deck.html", title if n == 0 else f"{title}, part {n + 1}",

@@ -130,13 +130,15 @@ def replan(after: Loaded, entry_pages: EntryPages, pages: dict[str, Page], edit:
     guide, links = after.guide, after.links
     edited = [links.entries[slug] for slug in sorted(edit.changed)]
     moved = [entry for entry in edited if entry.slug in edit.relinked]
-    exercises = [entry for entry in edited if isinstance(entry, Exercise)]
-    planner = EntryPages(guide, links, entry_pages.similar.replace(exercises, edit.before))
+    # Similar exercises follow titles, muscles and levels: an edit of anything else
+    # leaves them as they were (the index holds each exercise for its slug and place).
+    shifted = [e for e in moved if isinstance(e, Exercise)]
+    planner = EntryPages(guide, links, entry_pages.similar.replace(shifted, edit.before)
+                         if shifted else entry_pages.similar)
     replan = set(edit.replanned)
     if moved:
         replan |= _neighbours(entry_pages, [edit.before[e.slug] for e in moved]) \
             | _neighbours(planner, moved)
-        shifted = [e for e in moved if isinstance(e, Exercise)]
         readers = entry_pages.similar.readers([edit.before[e.slug] for e in shifted])
         readers.update(planner.similar.readers(shifted))
         for slug, exercise in readers.items():  # those whose similar exercises may change
