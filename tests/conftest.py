@@ -28,9 +28,11 @@ def guide_dir(tmp_path: Path) -> Path:
     return target
 
 
-def make_project(content: Path, out: Path | None = None, **options) -> Project:
-    """A project using the repository's templates and static files."""
-    return Project(root=REPO, content=content, out=out or content.parent / "site", **options)
+def make_project(content: Path, out: Path | None = None, root: Path = REPO,
+                 **options) -> Project:
+    """A project using the templates and static files under `root` (by default the
+    repository's)."""
+    return Project(root=root, content=content, out=out or content.parent / "site", **options)
 
 
 @pytest.fixture
