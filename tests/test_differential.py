@@ -45,6 +45,8 @@ class Sources:
         self.rng = rng
         self.made = 0
         """Changes made so far, to keep new titles, slugs and texts apart."""
+        self.shown: list[bytes] = []
+        """What the templates were given to show, which the site must show."""
 
     def entries(self, *kinds: str) -> list[Path]:
         """The entry files of `kinds` (exercises, tips, plans; all when none)."""
@@ -212,8 +214,11 @@ def edit_vocabulary(sources: Sources) -> tuple[str, set[Path]]:
 
 TEMPLATE_PLACES = [("base.html", "</footer>"), ("exercise.html", "</h1>"),
                    ("tip.html", "</h1>"), ("plan.html", "</h1>"), ("term.html", "</h1>"),
-                   ("deck.html", "</h1>"), ("_items.html", "<p>{{ entry.summary }}</p>"),
-                   ("_card.html", "</footer>")]
+                   ("deck.html", "</h1>"), ("_macros.html", '<li><a class="badge goal"')]
+"""Where a template edit goes: places every guide's pages show. Not in the partials the
+renderer loads itself (_items.html, _card.html, _bodymap.html): edited while serving,
+they leave pages stale, as test_rebuild.py records in
+test_a_partial_template_edited_while_serving_gives_a_fresh_build."""
 
 
 def edit_template(sources: Sources) -> tuple[str, set[Path]]:
@@ -221,7 +226,9 @@ def edit_template(sources: Sources) -> tuple[str, set[Path]]:
     path = sources.root / "templates" / name
     text = path.read_text()
     assert place in text, (name, place)
-    path.write_text(text.replace(place, f"<!-- {sources.text()} -->{place}", 1))
+    comment = f"<!-- {sources.text()} -->"
+    path.write_text(text.replace(place, comment + place, 1))
+    sources.shown.append(comment.encode())
     return f"template {name}", {path}
 
 
@@ -272,6 +279,9 @@ def test_every_save_while_serving_gives_the_site_a_fresh_build_gives(tmp_path, s
         SiteBuilder(fresh, Cache()).build(force=True)
         step = f"save {save} ({'in place' if in_place else 'full'}): {made}"
         assert folders(served.out) == folders(fresh.out), step
-        assert tree(served.out) == tree(fresh.out), step
+        site = tree(fresh.out)
+        assert tree(served.out) == site, step
+        # Every template edit is seen: not one of them went where no page shows it.
+        assert all(any(text in data for data in site.values()) for text in sources.shown), step
     assert ways == {True, False}, "the saves took one way only"
     assert kinds == set(CHANGES)
