@@ -6,6 +6,7 @@ import json
 import random
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from legwork.pages import EntryPages, SimilarExercises, plan_pages
 from legwork.site import SiteBuilder
 from legwork.validate import sort_key
 from legwork.workers import digest
-from tests.conftest import REPO, edit, make_project, write
+from tests.conftest import REPO, edit, make_project, pieces_made, write
 
 EDITS = pytest.mark.parametrize("in_place", [False, True], ids=["full", "in place"])
 """Run a test both ways a rebuild can go: told which file changed (the dev server's
@@ -674,16 +675,13 @@ def test_warming_up_after_a_parallel_build_readies_every_list_item(guide_dir, mo
                                                                    warmed):
     """Workers render the lists of a full build and keep what they rendered; the dev
     server warms its own caches while idle, so the first list edit is quick too."""
-    from legwork import render, workers
+    from legwork import workers
 
     monkeypatch.setattr(workers, "PARALLEL_FROM", 1)  # render in workers, however small
     builder = SiteBuilder(make_project(guide_dir))
     builder.build(force=True)
     warmed_pages = list(builder.warm()) if warmed else []
-    made = []
-    original = render.Renderer._make
-    monkeypatch.setattr(render.Renderer, "_make",
-                        lambda self, how: made.append(1) or original(self, how))
+    made = pieces_made(monkeypatch)
     entry = guide_dir / "exercises" / "heel-drop.md"
     edit(entry, "summary: ", "summary: Edited. ")
     result = builder.rebuild({entry})
@@ -696,38 +694,59 @@ def test_warming_up_after_a_parallel_build_readies_every_list_item(guide_dir, mo
         assert len(made) > exercises  # every item of every list rendered again
 
 
-@pytest.mark.parametrize("block", [1 << 20, 3], ids=["whole parts", "a few bytes at a time"])
-def test_a_rebuild_tells_a_file_that_differs_by_one_byte_from_one_that_does_not(
+def spoil(out: Path, rng: random.Random) -> set[str]:
+    """Change one byte of three pages in four under `out`: among the first bytes of a
+    third of them, among the last of another, anywhere in the rest. Returns their
+    output paths."""
+    spoiled = set()
+    for number, path in enumerate(sorted(out.rglob("*.html"))):
+        if rng.random() < 0.25:
+            continue
+        data = bytearray(path.read_bytes())
+        at = [number // 3 % 40, len(data) - 1 - number // 3 % 40,
+              rng.randrange(len(data))][number % 3]
+        data[at] ^= 1 << rng.randrange(7)
+        path.write_bytes(bytes(data))
+        spoiled.add(path.relative_to(out).as_posix())
+    return spoiled
+
+
+@pytest.mark.parametrize("block", [1 << 20, 10], ids=["whole parts", "ten bytes at a time"])
+def test_a_rebuild_rewrites_exactly_the_files_that_differ_from_what_it_rendered(
         tmp_path, monkeypatch, block):
-    from legwork import site
-
-    monkeypatch.setattr(site, "BLOCK", block)
-    there = tmp_path / "page.html"
-    there.write_bytes(b"<p>Edited 1.</p>\n")
-    parts = [b"<p>", b"Edited 1.", b"</p>\n"]
-    assert not site._differs(there, parts, 17)
-    assert site._differs(there, [b"<p>", b"Edited 2.", b"</p>\n"], 17)  # the same size
-    assert site._differs(there, [*parts, b"\n"], 18)
-    assert site._differs(tmp_path / "missing.html", parts, 17) is site.MISSING  # folder too
-
-
-@pytest.mark.parametrize("where", [0, 4, 9, 10, 11, 4999, 7090, 7123])
-def test_many_small_parts_and_large_ones_compare_byte_for_byte_with_the_file(
-        tmp_path, monkeypatch, where):
-    # A list is many small parts (its items) between large ones; they are compared
-    # in blocks of about BLOCK bytes. A change anywhere, a block's edge included, shows.
-    from legwork import site
-
-    monkeypatch.setattr(site, "BLOCK", 10)
-    parts = [b"<ul>", *[b"<li>%d</li>" % n for n in range(600)], b"x" * 25, b"</ul>"]
-    data = b"".join(parts)
-    there = tmp_path / "list.html"
-    there.write_bytes(data)
-    assert not site._differs(there, parts, len(data))
-    changed = bytearray(data)
-    changed[where] ^= 1
-    there.write_bytes(bytes(changed))
-    assert site._differs(there, parts, len(data))
+    # A rebuild compares each file it renders with the one there, its parts (a
+    # list is many small ones, its items, between large ones) in blocks of about
+    # BLOCK bytes. A byte changed anywhere, a block's or a part's edge included, a
+    # size or a missing file (or folder) is found, and only those files are written.
+    # Here a comment at the head of every template renders every page again, the same.
+    monkeypatch.setattr(sys.modules[SiteBuilder.__module__], "BLOCK", block)
+    root = tmp_path / "project"
+    for folder in ("templates", "static"):
+        shutil.copytree(REPO / folder, root / folder)
+    content = generate(80, root / "content")  # 64 exercises: the lists are kept whole
+    builder = SiteBuilder(make_project(content, root / "site", root=root), Cache())
+    builder.build(force=True)
+    out = builder.project.out
+    before = files(out)
+    rng = random.Random(block)
+    spoiled = spoil(out, rng)
+    longer, shorter, gone, folder = rng.sample(sorted(  # entry pages left whole
+        path for path in before if path.count("/") == 2 and path.endswith("/index.html")
+        and path not in spoiled), 4)
+    with (out / longer).open("ab") as file:
+        file.write(b"\n")
+    (out / shorter).write_bytes(before[shorter][:-1])
+    (out / gone).unlink()
+    shutil.rmtree((out / folder).parent)
+    spoiled |= {longer, shorter, gone, folder}
+    assert len(spoiled) > 80
+    templates = [path for path in (root / "templates").iterdir()
+                 if not path.name.endswith(".json") or path.name == "data.json"]
+    for template in templates:
+        template.write_text("{# rendered again #}" + template.read_text())
+    result = builder.rebuild(set(templates))
+    assert sorted(result.written) == sorted(spoiled)
+    assert files(out) == before
 
 
 def test_a_card_made_again_the_same_after_an_edit_is_kept_with_what_is_known_of_it(guide_dir):
