@@ -12,7 +12,7 @@ from legwork.build import Project
 from legwork.errors import BuildFailed
 from legwork.linkcheck import scan
 from legwork.site import SiteBuilder
-from tests.conftest import REPO, edit
+from tests.conftest import REPO, edit, pieces_made
 
 
 def served(content: Path, root: Path = REPO, out: str = "site") -> SiteBuilder:
@@ -134,10 +134,15 @@ def test_workers_with_cards_made_first_build_the_same_site_as_one_process(guide_
     builder = served(guide_dir, out="parallel")
     one, parallel = files(guide_dir.parent / "one"), files(guide_dir.parent / "parallel")
     assert parallel == one
-    # The main process rendered no page, yet holds every card the workers made first.
-    cards = builder.renderer._entries[("card",)]
-    assert sorted(cards) == sorted(e.slug for e in builder.last.loaded.guide.exercises)
     assert any(path.startswith("cards/") for path in one)
+    # The main process rendered no page, yet holds every card the workers made first:
+    # an edit that shows on the cards makes the edited exercise's card alone, though
+    # the decks written again show every card.
+    made = pieces_made(monkeypatch)
+    entry = guide_dir / "exercises" / "heel-drop.md"
+    edit(entry, "title: Heel drop", "title: Heel drops")
+    assert "cards/index.html" in builder.rebuild({entry}).written
+    assert made.count("exercise_card") == 1
 
 
 def test_a_run_edited_in_a_few_places_reads_like_a_run_made_afresh():
@@ -186,11 +191,11 @@ def test_a_kept_list_follows_edited_entries_to_their_new_places(moves):
     for (_, new), entry in sorted(zip(moves, moving, strict=True), key=lambda pair: pair[0][1]):
         entries.insert(new, entry)
     was = list(map(id, kept.entries))
-    general = Kept._reordered(list(map(id, entries)), was)
+    now = {id(entry): place for place, entry in enumerate(entries)}
     assert kept._stale_moved(list(map(id, entries)), was) is not None  # the quick way
     place = kept.follow(entries)
     assert kept.parts == [f"part of {entry.slug}" for entry in entries]
-    assert [place(old) for old in range(800)] == [general[1](old) for old in range(800)]
+    assert [place(old) for old in range(800)] == [now[entry] for entry in was]
     assert kept.stale == {new for _, new in moves} | {entries.index(left)}
     assert kept.holds(entries)
 
@@ -211,13 +216,32 @@ def test_a_kept_list_whose_other_entries_moved_is_reordered_the_general_way():
     assert kept.follow([*entries, SimpleNamespace(slug="new")]) is None  # other entries
 
 
-def test_records_are_kept_by_the_dev_server_only(guide_dir):
+def test_records_are_kept_by_the_dev_server_only(guide_dir, monkeypatch):
     # Each record of the data files and the search index shows in one file: a
     # one-off build makes it, writes it and lets it go (in a 10,000-entry guide,
     # 17 MB less in the worker that renders them). The dev server keeps them, so
     # an edit makes only the edited entry's record again.
+    from legwork import structured
+
     builder = served(guide_dir)
-    assert [kind for kind in builder.renderer._entries if kind[0] == "record"] == []
-    assert list(builder.warm())
-    kept = {kind[1] for kind in builder.renderer._entries if kind[0] == "record"}
-    assert kept == {"search", "exercises", "tips", "plans"}
+    made: dict[str, list[str]] = {}
+
+    def spy(kind: str, make):
+        return lambda entry, *args: made.setdefault(kind, []).append(entry.slug) or \
+            make(entry, *args)
+
+    monkeypatch.setattr(structured, "search_record", spy("search", structured.search_record))
+    for kind, make in list(structured.RECORDS.items()):
+        monkeypatch.setitem(structured.RECORDS, kind, spy(kind, make))
+    assert list(builder.warm())  # the build kept none: each is made again
+    entries = {folder: sorted(path.stem for path in (guide_dir / folder).glob("*.md"))
+               for folder in ("exercises", "tips", "plans")}
+    assert made == {"search": sorted(sum(entries.values(), [])), **entries}
+    made.clear()
+    entry = guide_dir / "exercises" / "heel-drop.md"
+    edit(entry, "summary: ", "summary: Eccentric work. ")
+    assert builder.rebuild({entry}).in_place
+    # Its records, and the search record of calf-raise, whose body links to it.
+    assert made == {"exercises": ["heel-drop"], "search": ["calf-raise", "heel-drop"]}
+    made.clear()
+    assert list(builder.warm()) and made == {}  # every data file and index made of kept ones
