@@ -711,7 +711,8 @@ def spoil(out: Path, rng: random.Random) -> set[str]:
     return spoiled
 
 
-@pytest.mark.parametrize("block", [1 << 20, 10], ids=["whole parts", "ten bytes at a time"])
+@pytest.mark.parametrize("block", [1 << 20, 10, 3],
+                         ids=["whole parts", "ten bytes at a time", "a few bytes at a time"])
 def test_a_rebuild_rewrites_exactly_the_files_that_differ_from_what_it_rendered(
         tmp_path, monkeypatch, block):
     # A rebuild compares each file it renders with the one there, its parts (a
