@@ -41,6 +41,11 @@ are kept whole between renders once `Renderer.keep_lists` is set, so that
 showing one again costs nothing per entry (see `Renderer._per_entry`)."""
 
 
+PARTIALS = ("_items.html", "_card.html", "_bodymap.html")
+"""Templates of the fragments the renderer makes itself (`items`, `cards`,
+`body_map`): no template names them, and any page may show them."""
+
+
 class Mark:
     """Stands for a piece of a page in its template: output as is (`{{ }}`), it
     leaves a mark for `Renderer.render_page` to find; used any other way (a
@@ -95,8 +100,6 @@ class Renderer:
         self.guide: Guide | None = None
         self._nonce = secrets.token_hex(8)
         """Marks where a page output a fragment (see `_place`)."""
-        self.made = 0
-        """Fragments made so far (cards, list items, body maps): what renders cost."""
         self.keep_lists = False
         """Keep long lists whole between renders (see `LONG`): worth it in a
         long-running process, which renders the same lists again after edits."""
@@ -196,17 +199,12 @@ class Renderer:
         ("record", "search", None) for search records, ..."""
         return {slug: made for slug, (_, made) in self._entries.get(kind, {}).items()}
 
-    def kinds_kept(self) -> set[tuple]:
-        """The kinds of rendering kept (see `kept`)."""
-        return {kind for kind, cache in self._entries.items() if cache}
-
     def lists_kept(self) -> int:
         """How many long lists are kept whole (see `LONG`)."""
         return len(self._kept)
 
     def _make(self, render: Callable[[], str]) -> Fragment:
         """A fragment (the fragments inside it are part of it, not of the page)."""
-        self.made += 1
         output, self._output = self._output, None
         try:
             return Fragment(str(render()))
@@ -375,8 +373,9 @@ class Renderer:
             self.env.get_template(name)
 
     def dependencies(self, name: str) -> set[str]:
-        """`name` and every template it extends, includes or imports."""
-        found, todo = {p.name for p in self.templates.glob("*.json")}, [name]
+        """`name` and every template it extends, includes or imports, with the
+        partials the renderer loads itself for any page (`PARTIALS`)."""
+        found, todo = {p.name for p in self.templates.glob("*.json")}, [name, *PARTIALS]
         while todo:
             current = todo.pop()
             if current in found:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jinja2
 import pytest
 from bs4 import BeautifulSoup
 
@@ -28,9 +29,11 @@ def guide_dir(tmp_path: Path) -> Path:
     return target
 
 
-def make_project(content: Path, out: Path | None = None, **options) -> Project:
-    """A project using the repository's templates and static files."""
-    return Project(root=REPO, content=content, out=out or content.parent / "site", **options)
+def make_project(content: Path, out: Path | None = None, root: Path = REPO,
+                 **options) -> Project:
+    """A project using the templates and static files under `root` (by default the
+    repository's)."""
+    return Project(root=root, content=content, out=out or content.parent / "site", **options)
 
 
 @pytest.fixture
@@ -77,6 +80,26 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """Run `python build.py ARGS` as a user would."""
     return subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=cwd,
                           capture_output=True, text=True, timeout=120)
+
+
+SHARED_PIECES = {"list_item", "index_item", "exercise_card", "body_map", "body_map_sprite"}
+"""The macros of the pieces many pages share: list items (templates/_items.html), cards
+(_card.html) and body maps (_bodymap.html)."""
+
+
+def pieces_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the shared pieces rendered from now on in this process, one per
+    piece made: a spy on Jinja's macro calls, which leaves them as they were."""
+    made: list[str] = []
+    call = jinja2.runtime.Macro.__call__
+
+    def spy(macro: jinja2.runtime.Macro, *args, **kwargs):
+        if macro.name in SHARED_PIECES:
+            made.append(macro.name)
+        return call(macro, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.runtime.Macro, "__call__", spy)
+    return made
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -3,16 +3,18 @@ rendering; the pages must be exactly what rendering them whole gives."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
 import pytest
 
+from legwork import registry
 from legwork.builder import SiteBuilder
 from legwork.errors import BuildFailed
 from legwork.linkcheck import scan
 from legwork.project import Project
-from tests.conftest import REPO, edit
+from tests.conftest import REPO, edit, pieces_made
 
 
 def served(content: Path, root: Path = REPO, out: str = "site") -> SiteBuilder:
@@ -136,10 +138,15 @@ def test_workers_with_cards_made_first_build_the_same_site_as_one_process(guide_
     builder = served(guide_dir, out="parallel")
     one, parallel = files(guide_dir.parent / "one"), files(guide_dir.parent / "parallel")
     assert parallel == one
-    # The main process rendered no page, yet holds every card the workers made first.
-    cards = builder.renderer.kept(("card",))
-    assert sorted(cards) == sorted(e.slug for e in builder.last.loaded.guide.exercises)
     assert any(path.startswith("cards/") for path in one)
+    # The main process rendered no page, yet holds every card the workers made first:
+    # an edit that shows on the cards makes the edited exercise's card alone, though
+    # the decks written again show every card.
+    made = pieces_made(monkeypatch)
+    entry = guide_dir / "exercises" / "heel-drop.md"
+    edit(entry, "title: Heel drop", "title: Heel drops")
+    assert "cards/index.html" in builder.rebuild({entry}).written
+    assert made.count("exercise_card") == 1
 
 
 def test_a_run_edited_in_a_few_places_reads_like_a_run_made_afresh():
@@ -176,7 +183,7 @@ def test_a_kept_list_follows_edited_entries_to_their_new_places(moves):
     # must map to where that entry is now, as the general reordering has it.
     from types import SimpleNamespace
 
-    from legwork.fragments import Kept, Parts, reordered, stale_moved
+    from legwork.fragments import Kept, Parts, stale_moved
 
     entries = [SimpleNamespace(slug=f"e{n}") for n in range(800)]
     kept = Kept([entry.slug for entry in entries], Parts([f"part of e{n}" for n in range(800)]))
@@ -188,13 +195,13 @@ def test_a_kept_list_follows_edited_entries_to_their_new_places(moves):
     for (_, new), entry in sorted(zip(moves, moving, strict=True), key=lambda pair: pair[0][1]):
         entries.insert(new, entry)
     was, slugs = list(kept.slugs), [entry.slug for entry in entries]
-    general = reordered(slugs, was)
+    now = {slug: at for at, slug in enumerate(slugs)}
     assert stale_moved(slugs, was, kept.stale) is not None  # the quick way
     same, place = kept.follow(slugs)
     assert same
     assert kept.parts == [f"part of {entry.slug}" for entry in entries]
     place = place or (lambda old: old)  # None: the order is as it was
-    assert [place(old) for old in range(800)] == [general[1](old) for old in range(800)]
+    assert [place(old) for old in range(800)] == [now[slug] for slug in was]
     assert kept.stale == {new for _, new in moves} | {entries.index(left)}
     assert kept.slugs == slugs
 
@@ -216,13 +223,33 @@ def test_a_kept_list_whose_other_entries_moved_is_reordered_the_general_way():
     assert kept.follow([*kept.slugs, "new"]) == (False, None)  # other entries
 
 
-def test_records_are_kept_by_the_dev_server_only(guide_dir):
+def test_records_are_kept_by_the_dev_server_only(guide_dir, monkeypatch):
     # Each record of the data files and the search index shows in one file: a
     # one-off build makes it, writes it and lets it go (in a 10,000-entry guide,
     # 17 MB less in the worker that renders them). The dev server keeps them, so
     # an edit makes only the edited entry's record again.
+    from legwork import structured
+
     builder = served(guide_dir)
-    assert [kind for kind in builder.renderer.kinds_kept() if kind[0] == "record"] == []
-    assert list(builder.warm())
-    kept = {kind[1] for kind in builder.renderer.kinds_kept() if kind[0] == "record"}
-    assert kept == {"search", "exercises", "tips", "plans"}
+    made: dict[str, list[str]] = {}
+
+    def spy(kind: str, make):
+        return lambda entry, *args: made.setdefault(kind, []).append(entry.slug) or \
+            make(entry, *args)
+
+    monkeypatch.setattr(structured, "search_record", spy("search", structured.search_record))
+    monkeypatch.setattr(registry, "ENTRY_TYPES", tuple(
+        dataclasses.replace(declared, record=spy(declared.folder, declared.record))
+        for declared in registry.ENTRY_TYPES))
+    assert list(builder.warm())  # the build kept none: each is made again
+    entries = {folder: sorted(path.stem for path in (guide_dir / folder).glob("*.md"))
+               for folder in ("exercises", "tips", "plans")}
+    assert made == {"search": sorted(sum(entries.values(), [])), **entries}
+    made.clear()
+    entry = guide_dir / "exercises" / "heel-drop.md"
+    edit(entry, "summary: ", "summary: Eccentric work. ")
+    assert builder.rebuild({entry}).in_place
+    # Its records, and the search record of calf-raise, whose body links to it.
+    assert made == {"exercises": ["heel-drop"], "search": ["calf-raise", "heel-drop"]}
+    made.clear()
+    assert list(builder.warm()) and made == {}  # every data file and index made of kept ones
