@@ -118,7 +118,7 @@ def write_sections(content: Path, vocabularies: dict[str, dict],
     (cards / "_index.md").write_text(page({"title": "All exercise cards"}))
     for taxonomy in TAXONOMIES:
         (cards / taxonomy).mkdir()
-        (cards / taxonomy / "_index.md").write_text(page({"_build": {"render": "never"}}))
+        (cards / taxonomy / "_index.md").write_text(page({"build": {"render": "never"}}))
         for slug, term in vocabularies[taxonomy].items():
             if (taxonomy, slug) not in used:
                 continue

