@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from legwork.linkcheck import LinkIndex, PageScan, scan
+from legwork.model import Entry
 
 
 class Fragment:
@@ -320,6 +321,105 @@ def reordered(ids: Sequence[str], was: Sequence[str]) -> Reordering | None:
     for new, old in enumerate(order):
         place[old] = new
     return (lambda parts: [parts[old] for old in order]), place.__getitem__
+
+
+class EntryFragments:
+    """What is made of each entry (list items, cards, records), kept by slug while
+    the entry stays the same, and long lists kept whole, by a name (the page that
+    shows one and its place there) and compared by slug when shown again."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple, dict[str, tuple[Entry, Any]]] = {}
+        """Kind of thing -> slug -> (entry, what was made of it)."""
+        self._lists: dict[tuple, Kept] = {}
+        """Name of a long list -> what was made of it."""
+        self._forgotten: dict[tuple, dict[str, Any]] = {}
+        """What `forget` dropped: kind -> slug -> rendering. Made again the same,
+        the old rendering is kept, with what is known of its links."""
+
+    def each(self, kind: tuple, entries: Iterable[Entry], make: Callable[[Any], Any]) -> list:
+        """What `make` makes of each entry, made again only for those that changed."""
+        cache = self._made.setdefault(kind, {})
+        found = []
+        for entry in entries:
+            hit = cache.get(entry.slug)
+            if hit is None or (hit[0] is not entry and hit[0] != entry):
+                made = make(entry)
+                before = self._forgotten.get(kind, {}).pop(entry.slug, None)
+                if before is not None and _text(before) == _text(made):
+                    made = before
+                hit = cache[entry.slug] = (entry, made)
+            found.append(hit[1])
+        return found
+
+    def listed(self, name: tuple, entries: Sequence[Entry], slugs: Sequence[str],
+               make: Callable[[Any], Any]) -> Parts:
+        """`each` for a long list called `name` (its first item the kind of thing):
+        shown again, only the entries edited since are looked at, and those an
+        edit moved are followed to their new places."""
+        kind = name[0]
+        kept = self._lists.get(name)
+        place = None
+        if kept is not None:
+            same, place = kept.follow(slugs)  # the same, sorted anew, or else made again
+            if not same:
+                kept = None
+        if kept is None:
+            kept = self._lists[name] = Kept(slugs, Parts(self.each(kind, entries, make)))
+        elif kept.stale or place is not None:
+            parts = kept.parts
+            edited = set()
+            for i in kept.stale:
+                made = self.each(kind, [entries[i]], make)[0]
+                if made is not parts[i]:
+                    parts[i] = made
+                    edited.add(i)
+            kept.stale = set()
+            if edited or place is not None:
+                run = parts.made.get(Run)
+                parts.made.clear()
+                if run is not None:  # what is known of its other fragments still holds
+                    parts.made[Run] = run.edited(parts, edited, place)
+        return kept.parts
+
+    def keep(self, kind: tuple, made: list[tuple[Entry, Any]]) -> None:
+        """Keep what another process made of entries, as if made here."""
+        cache = self._made.setdefault(kind, {})
+        cache.update((entry.slug, (entry, rendering)) for entry, rendering in made)
+
+    def kept(self, kind: tuple) -> dict[str, Any]:
+        """What is kept of one kind of thing, by slug: ("card",) for cards,
+        ("record", "search", None) for search records, ..."""
+        return {slug: made for slug, (_, made) in self._made.get(kind, {}).items()}
+
+    def lists_kept(self) -> int:
+        """How many long lists are kept whole."""
+        return len(self._lists)
+
+    def forget(self, edited: Callable[[tuple], set[str]]) -> None:
+        """Drop what was made of the entries `edited(kind)` names for each kind,
+        and mark them to be made again in the long lists."""
+        for kind, cache in self._made.items():
+            forgotten = self._forgotten.setdefault(kind, {})
+            for slug in edited(kind):
+                if slug in cache:
+                    forgotten[slug] = cache.pop(slug)[1]
+        for name, kept in self._lists.items():
+            kept.stale.update(kept.at[slug] for slug in edited(name[0]) if slug in kept.at)
+
+    def index(self) -> None:
+        """Work out now where each entry sits in the long lists (see `Kept.at`)."""
+        for kept in self._lists.values():
+            kept.at  # noqa: B018
+
+    def forget_pages(self, urls: set[str]) -> None:
+        """Stop keeping the long lists of the pages at `urls` (names: (kind, url, n))."""
+        for name in [name for name in self._lists if name[1] in urls]:
+            del self._lists[name]
+
+
+def _text(rendering: Fragment | str) -> str:
+    return rendering.html if isinstance(rendering, Fragment) else rendering
 
 
 class Rendered:

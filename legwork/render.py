@@ -28,7 +28,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from legwork import registry, structured
-from legwork.fragments import Fragment, Kept, Parts, Rendered, Run
+from legwork.fragments import EntryFragments, Fragment, Parts, Rendered, Run
 from legwork.links import Links
 from legwork.markdown import MarkdownBodies
 from legwork.model import Entry, Exercise, Guide, frequency, same_vocabularies
@@ -189,19 +189,9 @@ class Renderer:
 
     def keep_cards(self, slugs: list[str], cards: list[str]) -> None:
         """Keep cards that another process rendered (`card_html`) as if made here."""
-        cache = self._entries.setdefault(("card",), {})
         by_slug = {exercise.slug: exercise for exercise in self.guide.exercises}
-        for slug, html in zip(slugs, cards, strict=True):
-            cache[slug] = (by_slug[slug], Fragment(html))
-
-    def kept(self, kind: tuple) -> dict[str, Any]:
-        """What is kept of one kind of rendering, by slug: ("card",) for cards,
-        ("record", "search", None) for search records, ..."""
-        return {slug: made for slug, (_, made) in self._entries.get(kind, {}).items()}
-
-    def lists_kept(self) -> int:
-        """How many long lists are kept whole (see `LONG`)."""
-        return len(self._kept)
+        self.fragments.keep(("card",), [(by_slug[slug], Fragment(html))
+                                        for slug, html in zip(slugs, cards, strict=True)])
 
     def _make(self, render: Callable[[], str]) -> Fragment:
         """A fragment (the fragments inside it are part of it, not of the page)."""
@@ -279,93 +269,40 @@ class Renderer:
     def forget(self) -> None:
         """Drop every cached card, map, item and record (their templates changed)."""
         self._maps: dict[tuple, Fragment] = {}
-        self._entries: dict[tuple, dict[str, tuple[Entry, Any]]] = {}
-        """What `_per_entry` keeps: kind of thing -> slug -> (entry, its rendering)."""
-        self._kept: dict[tuple, Kept] = {}
-        """What `_per_entry` keeps of long lists: (kind, id of the list) -> its parts."""
-        self._forgotten: dict[tuple, dict[str, Any]] = {}
-        """What `forget_entries` dropped: kind -> slug -> rendering. Made again the
-        same, the old rendering is kept, with what is known of its links."""
+        """Body maps by what they show and the depth of the page."""
+        self.fragments = EntryFragments()
         self._item_modules: dict[tuple, Any] = {}
+        """`_items.html` made into a module for pages of each depth."""
 
     def _per_entry(self, kind: tuple, entries: list[Entry], make: Callable[[Any], Any]) -> Parts:
         """The `kind` of rendering of each of `entries` (a card, a list item, a record),
-        made once by `make(entry)` and kept while the entry stays the same. A long
-        list is kept whole, by the page that shows it and its place there: shown
-        again, only the entries edited since are looked at, and those an edit
-        moved are followed to their new places."""
+        made once by `make(entry)` and kept while the entry stays the same; a long
+        list is kept whole, by the page that shows it and its place there (see
+        `EntryFragments`)."""
         if len(entries) < LONG or not self.keep_lists or self._page is None:
-            return Parts(self._each(kind, entries, make))
+            return Parts(self.fragments.each(kind, entries, make))
         url, shown = self._page
         shown[0] += 1
-        key = (kind, url, shown[0])
-        kept = self._kept.get(key)
         slugs = entries.slugs if isinstance(entries, Resolved) else list(map(_slug, entries))
-        place = None
-        if kept is not None:
-            same, place = kept.follow(slugs)  # the same, sorted anew, or else made again
-            if not same:
-                kept = None
-        if kept is None:
-            kept = self._kept[key] = Kept(slugs, Parts(self._each(kind, entries, make)))
-        elif kept.stale or place is not None:
-            parts = kept.parts
-            edited = set()
-            for i in kept.stale:
-                made = self._each(kind, [entries[i]], make)[0]
-                if made is not parts[i]:
-                    parts[i] = made
-                    edited.add(i)
-            kept.stale = set()
-            if edited or place is not None:
-                run = parts.made.get(Run)
-                parts.made.clear()
-                if run is not None:  # what is known of its other fragments still holds
-                    parts.made[Run] = run.edited(parts, edited, place)
-        return kept.parts
-
-    def _each(self, kind: tuple, entries: list[Entry], make: Callable[[Any], Any]) -> list:
-        cache = self._entries.setdefault(kind, {})
-        found = []
-        for entry in entries:
-            hit = cache.get(entry.slug)
-            if hit is None or (hit[0] is not entry and hit[0] != entry):
-                made = make(entry)
-                before = self._forgotten.get(kind, {}).pop(entry.slug, None)
-                if before is not None and _text(before) == _text(made):
-                    made = before
-                hit = cache[entry.slug] = (entry, made)
-            found.append(hit[1])
-        return found
+        return self.fragments.listed((kind, url, shown[0]), entries, slugs, make)
 
     def forget_entries(self, slugs: set[str], before: Links | None = None) -> None:
-        """Drop what is cached for entries that were edited, and the search records
+        """Drop what is kept of entries that were edited, and the search records
         that show their titles (those of the entries linking to them, now or
         `before` the edit)."""
         linking = {e.slug for links in (self.links, before) if links is not None
                    for slug in slugs for e in links.backlinks.get(slug, [])}
-
-        def edited(kind: tuple) -> set[str]:
-            return slugs | linking if kind[:2] == ("record", "search") else slugs
-
-        for kind, cache in self._entries.items():
-            forgotten = self._forgotten.setdefault(kind, {})
-            for slug in edited(kind):
-                if slug in cache:
-                    forgotten[slug] = cache.pop(slug)[1]
-        for (kind, *_), kept in self._kept.items():
-            kept.stale.update(kept.at[slug] for slug in edited(kind) if slug in kept.at)
+        self.fragments.forget(lambda kind: slugs | linking
+                              if kind[:2] == ("record", "search") else slugs)
 
     def index_lists(self) -> None:
-        """Work out now what an edit will look up in the long lists kept (see
-        `Kept.at`), rather than in the next rebuild."""
-        for kept in self._kept.values():
-            kept.at  # noqa: B018
+        """Work out now what an edit will look up in the long lists kept, rather
+        than in the next rebuild."""
+        self.fragments.index()
 
     def forget_pages(self, urls: set[str]) -> None:
         """Stop keeping the long lists of pages that are gone."""
-        for key in [key for key in self._kept if key[1] in urls]:
-            del self._kept[key]
+        self.fragments.forget_pages(urls)
 
     def load_templates(self) -> None:
         """Load every template now, so forked workers inherit them compiled."""
@@ -430,10 +367,6 @@ class Renderer:
 
 
 _slug = operator.attrgetter("slug")
-
-
-def _text(rendering: Fragment | str) -> str:
-    return rendering.html if isinstance(rendering, Fragment) else rendering
 
 
 def _finalize(value: Any) -> Any:

@@ -367,7 +367,7 @@ def test_lists_kept_for_pages_planned_again_are_let_go(guide_dir, monkeypatch):
         write(entry, re.sub(r"title: .*", f"title: {title}", entry.read_text(), count=1))
         assert builder.rebuild({entry}).in_place
         assert list(builder.warm())  # every page's lists kept again
-        kept.append(builder.renderer.lists_kept())
+        kept.append(builder.renderer.fragments.lists_kept())
     assert kept == [kept[0]] * 4
 
 
@@ -742,12 +742,12 @@ def test_a_card_made_again_the_same_after_an_edit_is_kept_with_what_is_known_of_
     builder = SiteBuilder(make_project(guide_dir), Cache())
     builder.build(force=True)
     assert list(builder.warm())
-    card = builder.renderer.kept(("card",))["heel-drop"]
+    card = builder.renderer.fragments.kept(("card",))["heel-drop"]
     entry = guide_dir / "exercises" / "heel-drop.md"
     edit(entry, "summary: ", "summary: Eccentric work. ")
     result = builder.rebuild({entry})
     assert result.in_place and "exercises/index.html" in result.written
-    assert builder.renderer.kept(("card",))["heel-drop"] is card
+    assert builder.renderer.fragments.kept(("card",))["heel-drop"] is card
     edit(entry, "  - Stand on the box edge.", "  - Stand tall on the box edge.")
     assert builder.rebuild({entry}).in_place
-    assert builder.renderer.kept(("card",))["heel-drop"] is not card  # steps show
+    assert builder.renderer.fragments.kept(("card",))["heel-drop"] is not card  # steps show
