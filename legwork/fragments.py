@@ -107,9 +107,8 @@ class Run:
     def __init__(self, fragments: list[Fragment],
                  settled: dict[tuple, tuple[Found, set[int]]] | None = None) -> None:
         self.fragments = list(fragments)
-        """Its own list: the `Parts` a run is made of keep the run (`Parts.made`), and
-        a run holding them would make a reference cycle, which the dev server,
-        having frozen what is alive (`gc.freeze`), would never free once let go."""
+        """Its own list, not the `Parts` it was made of, which keep the run
+        (`Parts.made`): no cycle, so both are freed as soon as they are let go."""
         self.html = "".join(map(_html, fragments))
         self._settled = settled or {}
         """For each `known` (link index, page depth) at which every fragment's links
