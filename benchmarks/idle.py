@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -31,9 +29,9 @@ sys.path.insert(0, str(REPO))
 from benchmarks.corpus import generate  # noqa: E402
 from benchmarks.run import (  # noqa: E402
     EDITED,
-    free_port,
     one_entry_edits,
     python_defaults,
+    start_serving,
     wait_for_rebuild,
 )
 
@@ -56,25 +54,10 @@ def measure(content: Path, out: Path, repo: Path, seconds: float, settle: float,
     env = python_defaults()
     if poll:
         env["LEGWORK_POLL"] = "1"
-    command = [sys.executable, str(repo / "build.py"), "serve", "--content", str(content),
-               "--out", str(out), "--port", str(free_port())]
-    process = subprocess.Popen(command, cwd=repo, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, env=env)
-    lines: list[str] = []
-    ready = threading.Event()
-
-    def read() -> None:
-        for line in process.stdout:
-            lines.append(line)
-            if line.startswith("caches warmed in "):
-                ready.set()
-
-    threading.Thread(target=read, daemon=True).start()
+    process, lines = start_serving(content, out, repo, env)
     entry = content / EDITED
     original = entry.read_text()
     try:
-        if not ready.wait(1800):
-            raise RuntimeError("serve did not start or warm up:\n" + "".join(lines))
         time.sleep(settle)
         before = cpu_seconds(process.pid)
         time.sleep(seconds)

@@ -135,12 +135,14 @@ def one_entry_edits(runs: int) -> list[tuple[str, str, str]]:
     return edits
 
 
-def edit_while_serving(content: Path, out: Path, runs: int, result: SizeResult) -> None:
-    """Start `serve`, edit one entry `runs` times, time each rebuild."""
-    command = [sys.executable, str(REPO / "build.py"), "serve", "--content", str(content),
+def start_serving(content: Path, out: Path, repo: Path = REPO, env: dict | None = None
+                  ) -> tuple[subprocess.Popen, list[str]]:
+    """`serve` started on a free port, once its caches are warm: the process, and
+    the lines it prints, which keep coming in as it runs."""
+    command = [sys.executable, str(repo / "build.py"), "serve", "--content", str(content),
                "--out", str(out), "--port", str(free_port())]
-    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(command, cwd=repo, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, env=env)
     lines: list[str] = []
     ready = threading.Event()
 
@@ -151,11 +153,18 @@ def edit_while_serving(content: Path, out: Path, runs: int, result: SizeResult) 
                 ready.set()
 
     threading.Thread(target=read, daemon=True).start()
+    if not ready.wait(1800):
+        process.terminate()
+        raise RuntimeError("serve did not start or warm up:\n" + "".join(lines))
+    return process, lines
+
+
+def edit_while_serving(content: Path, out: Path, runs: int, result: SizeResult) -> None:
+    """Start `serve`, edit one entry `runs` times, time each rebuild."""
+    process, lines = start_serving(content, out)
     entry = content / EDITED
     original = entry.read_text()
     try:
-        if not ready.wait(1800):
-            raise RuntimeError("serve did not start or warm up:\n" + "".join(lines))
         for kind, old, replacement in one_entry_edits(runs):
             seen = len(lines)
             time.sleep(1.0)  # let the watcher settle between edits

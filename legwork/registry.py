@@ -106,11 +106,15 @@ ENTRY_TYPES: tuple[EntryType, ...] = (
 
 def entry_type(name: str) -> EntryType:
     """The type called `name` ("exercise"); a name no declaration has is a bug."""
-    for declared in ENTRY_TYPES:
+    return _declared(ENTRY_TYPES, name, "entry type", "types")
+
+
+def _declared(declarations: tuple, name: str, what: str, plural: str) -> Any:
+    for declared in declarations:
         if declared.name == name:
             return declared
-    raise LookupError(f"no entry type '{name}' is declared in legwork/registry.py; "
-                      f"the types are {', '.join(t.name for t in ENTRY_TYPES)}")
+    raise LookupError(f"no {what} '{name}' is declared in legwork/registry.py; "
+                      f"the {plural} are {', '.join(d.name for d in declarations)}")
 
 
 def rank(name: str) -> int:
@@ -133,11 +137,7 @@ def folders() -> dict[str, str]:
 
 def taxonomy(name: str) -> Taxonomy:
     """The taxonomy called `name` ("muscles"); a name no declaration has is a bug."""
-    for declared in TAXONOMIES:
-        if declared.name == name:
-            return declared
-    raise LookupError(f"no taxonomy '{name}' is declared in legwork/registry.py; "
-                      f"the taxonomies are {', '.join(t.name for t in TAXONOMIES)}")
+    return _declared(TAXONOMIES, name, "taxonomy", "taxonomies")
 
 
 def taxonomies_of(type_name: str) -> list[Taxonomy]:
