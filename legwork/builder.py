@@ -69,7 +69,7 @@ class Snapshot:
     pages: dict[str, Page]
     """URL -> page."""
     entry_pages: EntryPages
-    """What planned the entry pages; plans them again after an edit in place."""
+    """What planned the entry pages; plans them again after an edit."""
     links: LinkIndex
     templates: dict[str, tuple[int, int]]
     """Template file -> (mtime, size) when it was last rendered."""

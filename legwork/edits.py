@@ -116,7 +116,7 @@ def edit_in_place(state: Loaded, content: Path, paths: set[Path], cache: Cache,
 
 def replan(after: Loaded, entry_pages: EntryPages, pages: dict[str, Page], edit: Edit
            ) -> tuple[EntryPages, dict[str, Page], set[str]]:
-    """Plan the site again after an edit in place (`after`: the guide and links
+    """Plan the site again after an edit of existing entries (`after`: the guide and links
     now; `entry_pages` and `pages`, URL -> page: the last plan).
 
     Pages name entries by slug, so only the pages whose entries or order an edit
@@ -169,11 +169,7 @@ def replan(after: Loaded, entry_pages: EntryPages, pages: dict[str, Page], edit:
     return planner, planned, urls
 
 
-def _slug(entry: Entry) -> str:
-    return entry.slug
-
-
-def _neighbours(entry_pages: EntryPages, entries) -> set[str]:
+def _neighbours(entry_pages: EntryPages, entries: list[Entry]) -> set[str]:
     """Slugs of the entries just before and after each of `entries` in its list, in
     the guide `entry_pages` plans."""
     found = set()
