@@ -290,20 +290,22 @@ class SiteBuilder:
             entry_pages = EntryPages(loaded.guide, loaded.links)
             pages = {p.url: p for p in plan_pages(loaded.guide, loaded.links, entry_pages)}
             candidates, showing = pages.keys() | last.pages.keys(), set()
-        templates = self._changed_templates(last)
+        stamps = self._template_stamps()
+        templates = {name for name in stamps.keys() | last.templates.keys()
+                     if stamps.get(name) != last.templates.get(name)}
         old, new = last.loaded.guide, loaded.guide
         everything = old.config != new.config or not same_vocabularies(old.vocabularies,
                                                                        new.vocabularies)
         if templates:
             self.renderer.forget()
-        self.renderer.bind(new, loaded.links, loaded.bodies)
+        self.renderer.bind(new, loaded.links, loaded.bodies, bool(templates))
         self.renderer.forget_entries(edit.changed, last.loaded.links)
         dirty = sorted(url for url in (candidates | showing) & pages.keys()
                        if everything or url in showing or self._uses(pages[url].template,
                                                                      templates)
                        or pages[url].differs(last.pages.get(url), edit.changed, edit.visible,
                                              edit.relinked))
-        result = self._finish(loaded, pages, entry_pages, dirty, started)
+        result = self._finish(loaded, pages, entry_pages, dirty, stamps, started)
         if self.showing is not None and quick is not None:
             for url in candidates:
                 self.showing.replace(last.pages.get(url), pages.get(url))
@@ -324,7 +326,8 @@ class SiteBuilder:
         return edit
 
     def _finish(self, loaded: Loaded, pages: dict[str, Page], entry_pages: EntryPages,
-                dirty: list[str], started: float) -> RebuildResult:
+                dirty: list[str], templates: dict[str, tuple[int, int]], started: float
+                ) -> RebuildResult:
         """Render the `dirty` pages, check their links, write what changed."""
         last = self.last
         statics = static_files(self.project.static)
@@ -349,14 +352,9 @@ class SiteBuilder:
         log.raise_if_any()
         written, deleted = self._write(last, outputs, removed, statics)
         self.manifest.changed(written, deleted)
-        self.last = Snapshot(loaded, pages, entry_pages, links, self._template_stamps(),
+        self.last = Snapshot(loaded, pages, entry_pages, links, templates,
                              {path: _stamp(src) for path, src in statics.items()})
         return RebuildResult(len(dirty), written, deleted, time.perf_counter() - started)
-
-    def _changed_templates(self, last: Snapshot) -> set[str]:
-        now = self._template_stamps()
-        return {name for name in now.keys() | last.templates.keys()
-                if now.get(name) != last.templates.get(name)}
 
     def _uses(self, template: str, changed: set[str]) -> bool:
         return bool(changed) and bool(self.renderer.dependencies(template) & changed)

@@ -367,6 +367,7 @@ class Guide:
                                       for name, listed in self.in_slug_order.items()}
         return guide
 
+
 _slug = operator.attrgetter("slug")
 
 

@@ -24,13 +24,8 @@ from legwork.similar import SimilarExercises
 
 
 def exercises_by_term(guide: Guide) -> dict[tuple[str, str], list[Exercise]]:
-    """(vocabulary, slug) -> the exercises tagged with that term, in guide order.
-    One pass over the guide."""
-    index: dict[tuple[str, str], list[Exercise]] = {}
-    for exercise in guide.exercises:
-        for key in term_keys(exercise):
-            index.setdefault(key, []).append(exercise)
-    return index
+    """(taxonomy, slug) -> the exercises tagged with that term, in guide order."""
+    return _by_term(guide.exercises)
 
 
 @dataclass(frozen=True)

@@ -105,11 +105,13 @@ class Renderer:
         long-running process, which renders the same lists again after edits."""
         self.forget()
 
-    def bind(self, guide: Guide, links: Links, bodies: MarkdownBodies) -> Renderer:
-        """Render pages of this guide from now on (and re-read the template data)."""
+    def bind(self, guide: Guide, links: Links, bodies: MarkdownBodies,
+             templates_changed: bool = True) -> Renderer:
+        """Render pages of this guide from now on; the template data is read again
+        unless the caller knows no template file changed."""
         self.links = links
         self.bodies = bodies
-        data = self.template_data()
+        data = self.template_data() if templates_changed else {}
         if (self.guide is None or guide.config != self.guide.config
                 or not same_vocabularies(guide.vocabularies, self.guide.vocabularies)
                 or data != {k: self.env.globals.get(k) for k in data}):

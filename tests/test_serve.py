@@ -81,12 +81,8 @@ def server(guide_dir: Path):
         yield base, guide_dir
 
 
-def test_edit_is_served_and_only_changed_files_are_rewritten(server):
-    base, content = server
-    site = content.parent / "site"
-    before = tree(site)
-    stamps = {p: (site / p).stat().st_mtime_ns for p in before}
-    time.sleep(0.05)
+def edit_summary_and_wait(content: Path, base: str) -> None:
+    """Edit the bridge's summary and wait until the server serves the new one."""
     entry = content / "exercises" / "bridge.md"
     entry.write_text(entry.read_text().replace("Lift the hips from the floor.",
                                                "Raise the hips off the mat."))
@@ -95,6 +91,15 @@ def test_edit_is_served_and_only_changed_files_are_rewritten(server):
         """the edited summary to be served"""
         return "Raise the hips off the mat." in fetch(base + "exercises/bridge/")[1]
     wait_for(updated)
+
+
+def test_edit_is_served_and_only_changed_files_are_rewritten(server):
+    base, content = server
+    site = content.parent / "site"
+    before = tree(site)
+    stamps = {p: (site / p).stat().st_mtime_ns for p in before}
+    time.sleep(0.05)
+    edit_summary_and_wait(content, base)
 
     after = tree(site)
     rewritten = {p for p in after if p not in stamps or
@@ -186,14 +191,7 @@ def test_ctrl_c_stops_the_server_cleanly(guide_dir):
 def test_the_server_says_when_it_polls_and_still_rebuilds(guide_dir):
     env = {**os.environ, "LEGWORK_POLL": "1"}
     with serving(guide_dir, env) as (base, process):
-        entry = guide_dir / "exercises" / "bridge.md"
-        entry.write_text(entry.read_text().replace("Lift the hips from the floor.",
-                                                   "Raise the hips off the mat."))
-
-        def updated():
-            """the edit to be served"""
-            return "Raise the hips off the mat." in fetch(base + "exercises/bridge/")[1]
-        wait_for(updated)
+        edit_summary_and_wait(guide_dir, base)
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=10)
     assert "watching for changes by polling every 1 s: LEGWORK_POLL is set\n" in output
